@@ -1,0 +1,3 @@
+module github.com/parley-forecast/parley
+
+go 1.26
