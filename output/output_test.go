@@ -56,7 +56,7 @@ func run(t *testing.T) *output.Run {
 			{ID: "c", Name: "Gamma", Capability: parley.Point(1)},
 		},
 		Issues: []parley.Issue{
-			{ID: "x", Name: "Ex", Scale: parley.Scale{Min: 0, Max: 100, Anchors: []parley.Anchor{{0, "none"}, {50, "half"}, {100, "all"}}}},
+			{ID: "x", Name: "Ex", Scale: parley.Scale{Min: 0, Max: 100, Anchors: []parley.Anchor{{Value: 0, Label: "none"}, {Value: 50, Label: "half"}, {Value: 100, Label: "all"}}}},
 			{ID: "y", Name: "Why", Scale: parley.Scale{Min: -1, Max: 1}, Rule: parley.RuleMean},
 		},
 		Stances: []parley.Stance{
