@@ -2,6 +2,8 @@ package analysis_test
 
 import (
 	"context"
+	"github.com/parley-forecast/parley"
+	"github.com/parley-forecast/parley/model/baseline"
 	"math"
 	"testing"
 
@@ -99,5 +101,46 @@ func TestMorrisLinear(t *testing.T) {
 	again, _ := analysis.Morris(context.Background(), 3, 2, newFunc(f), analysis.MorrisOptions{}, analysis.Design{Workers: 1, Seed: 3})
 	if again.MuStar[1][0] != res.MuStar[1][0] || again.Sigma[1][1] != res.Sigma[1][1] {
 		t.Errorf("Morris differs with the number of workers")
+	}
+}
+
+// TestSensitivityFindsTheDriver: on the two-actor weighted-mean scenario
+// only actor a's position is uncertain, so the outcome (x+50)/2 depends on
+// it alone: ST = S1 = 1 for Sobol (the outcome is linear in x, and x is a
+// monotone function of its factor), and for Morris μ* > 0 with μ = μ*.
+// Adding an uncertain salience for b, which changes weights, gives a
+// second input with a smaller but non-zero index.
+func TestSensitivityFindsTheDriver(t *testing.T) {
+	s := twoActors(parley.Range(20, 40, 80))
+	p := problem(t, s)
+	cfg := analysis.Config{Model: baseline.Compromise(), Workers: 2}
+	r, err := analysis.Sensitivity(context.Background(), p, cfg, analysis.SensitivityOptions{Method: "sobol", Sobol: analysis.SobolOptions{N: 4096}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := r.Outputs[0].Factors[0]
+	if len(r.Inputs) != 1 || math.Abs(float64(*f.ST)-1) > 0.02 || math.Abs(float64(*f.S1)-1) > 0.02 {
+		t.Errorf("sole input: S1 %v ST %v, want 1", *f.S1, *f.ST)
+	}
+	s.Stances[1].Salience = parley.Range(0.5, 0.75, 1)
+	p = problem(t, s)
+	for _, method := range []string{"morris", "sobol"} {
+		r, err = analysis.Sensitivity(context.Background(), p, cfg, analysis.SensitivityOptions{Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs := r.Outputs[0].Factors
+		if fs[0].Path != "stances[0].position" || fs[1].Path != "stances[1].salience" {
+			t.Errorf("%s: ranking %s, %s", method, fs[0].Path, fs[1].Path)
+		}
+		if method == "morris" && !(*fs[1].MuStar > 0 && *fs[0].Mu == *fs[0].MuStar) {
+			t.Errorf("morris: %+v", fs)
+		}
+		if r.Outputs[1].Kind != "question" || r.Outputs[1].ID != "q" {
+			t.Errorf("outputs %+v", r.Outputs)
+		}
+	}
+	if _, err := analysis.Sensitivity(context.Background(), problem(t, synthetic(1, 3, 2, false)), cfg, analysis.SensitivityOptions{Method: "sobol"}); err == nil {
+		t.Errorf("a scenario without ranges was accepted")
 	}
 }
