@@ -389,7 +389,10 @@ func (p *condParser) comparison() *condNode {
 // the width of the issue's scale (widths, indexed as the issues given to
 // Bind; nil means 1): for "x >= c" and "x > c" it is (x−c)/w, for "<=" and
 // "<" (c−x)/w, for "==" −|x−c|/w and for "!=" |x−c|/w. And takes the
-// minimum, or the maximum, not the negation. A side that is NaN gives −Inf.
+// minimum when both sides are non-negative, else the sum of the negative
+// ones (so that progress on either side counts, as a distance to holding
+// would); or takes the maximum, not the negation. A side that is NaN gives
+// −Inf.
 //
 // Margin ≥ 0 whenever the condition holds (> 0 when it holds through a
 // strict comparison); a condition that does not hold has Margin ≤ 0.
@@ -400,7 +403,11 @@ func (b *BoundCondition) Margin(outcomes, widths []float64) float64 {
 func (n *condNode) margin(outcomes, widths []float64) float64 {
 	switch n.op {
 	case "and":
-		return math.Min(n.left.margin(outcomes, widths), n.right.margin(outcomes, widths))
+		l, r := n.left.margin(outcomes, widths), n.right.margin(outcomes, widths)
+		if l >= 0 && r >= 0 {
+			return math.Min(l, r)
+		}
+		return math.Min(l, 0) + math.Min(r, 0)
 	case "or":
 		return math.Max(n.left.margin(outcomes, widths), n.right.margin(outcomes, widths))
 	case "not":
