@@ -11,7 +11,9 @@ import (
 	"os/signal"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parley-forecast/parley"
 	"github.com/parley-forecast/parley/analysis"
@@ -252,4 +254,34 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// table renders rows as columns separated by two spaces, each line
+// prefixed by indent. align gives each column's alignment, 'l' or 'r';
+// columns beyond it align right (numbers). Widths count runes.
+func table(b *bytes.Buffer, indent, align string, rows [][]string) {
+	var w []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(w) {
+				w = append(w, 0)
+			}
+			w[i] = max(w[i], utf8.RuneCountInString(c))
+		}
+	}
+	for _, r := range rows {
+		line := indent
+		for i, c := range r {
+			pad := strings.Repeat(" ", w[i]-utf8.RuneCountInString(c))
+			if i > 0 {
+				line += "  "
+			}
+			if i < len(align) && align[i] == 'l' {
+				line += c + pad
+			} else {
+				line += pad + c
+			}
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/parley-forecast/parley/analysis"
 	"github.com/spf13/cobra"
@@ -77,14 +76,8 @@ func compareTable(c *analysis.Comparison) []byte {
 		fmt.Fprintf(&b, ", %d draws per column, seed %d", c.Draws, c.Seed)
 	}
 	b.WriteString("\n\n")
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	row := func(cells ...string) {
-		fmt.Fprintf(tw, "%s\t", cells[0])
-		for _, x := range cells[1:] {
-			fmt.Fprintf(tw, "%s\t", x)
-		}
-		fmt.Fprintln(tw)
-	}
+	var rows [][]string
+	row := func(cells ...string) { rows = append(rows, cells) }
 	head := []string{"forecast"}
 	for _, col := range c.Columns {
 		name := col.Variant
@@ -106,9 +99,8 @@ func compareTable(c *analysis.Comparison) []byte {
 		row(cells...)
 	}
 	if len(c.Questions) > 0 {
-		row(append([]string{""}, make([]string, len(c.Columns))...)...)
-		cells := []string{"question holds?"}
-		row(append(cells, make([]string, len(c.Columns))...)...)
+		row()
+		row("question holds?")
 		for j, q := range c.Questions {
 			cells := []string{q.ID}
 			for _, col := range c.Columns {
@@ -118,8 +110,8 @@ func compareTable(c *analysis.Comparison) []byte {
 		}
 	}
 	if c.Draws > 0 && len(c.Questions) > 0 {
-		row(append([]string{""}, make([]string, len(c.Columns))...)...)
-		row(append([]string{"P(question)"}, make([]string, len(c.Columns))...)...)
+		row()
+		row("P(question) [95% interval]")
 		for j, q := range c.Questions {
 			cells := []string{q.ID}
 			for _, col := range c.Columns {
@@ -129,7 +121,7 @@ func compareTable(c *analysis.Comparison) []byte {
 			row(cells...)
 		}
 	}
-	tw.Flush()
+	table(&b, "", "l", rows)
 	b.WriteString("\n(differences to the base in parentheses)\n")
 	return b.Bytes()
 }

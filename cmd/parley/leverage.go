@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/parley-forecast/parley/analysis"
 	"github.com/spf13/cobra"
@@ -71,8 +70,7 @@ func leverageTable(r *analysis.LeverageResult) []byte {
 			name = is.Name + " (" + is.ID + ")"
 		}
 		fmt.Fprintf(&b, "\n%s, scale %g to %g, forecast %s\n", name, is.Scale[0], is.Scale[1], fmtNum(float64(is.Forecast)))
-		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "actor\tposition\tto min\tto max\tcap ×2\tcap ×½\tleverage\tflips\t")
+		rows := [][]string{{"actor", "position", "to min", "to max", "cap ×2", "cap ×½", "leverage", "flips"}}
 		for _, e := range is.Actors {
 			if !e.Present {
 				continue
@@ -86,48 +84,43 @@ func leverageTable(r *analysis.LeverageResult) []byte {
 					flips += p + ":" + q
 				}
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t\n", e.Actor, fmtNum(float64(e.Position)),
+			rows = append(rows, []string{e.Actor, fmtNum(float64(e.Position)),
 				fmtSigned(float64(e.Shift["to_min"])), fmtSigned(float64(e.Shift["to_max"])),
-				fmtSigned(float64(e.Shift["cap_double"])), fmtSigned(float64(e.Shift["cap_half"])), e.Leverage, flips)
+				fmtSigned(float64(e.Shift["cap_double"])), fmtSigned(float64(e.Shift["cap_half"])), fmt.Sprintf("%.3f", e.Leverage), flips})
 		}
-		tw.Flush()
+		table(&b, "  ", "lrrrrrrl", rows)
 		if r.Dynamic {
-			fmt.Fprintf(&b, "  largest move of each actor's final position (columns) caused by each actor (rows):\n")
-			tw = tabwriter.NewWriter(&b, 0, 0, 1, ' ', tabwriter.AlignRight)
+			fmt.Fprintf(&b, "  Largest move of each actor's final position (columns) caused by each actor (rows):\n")
 			var present []string
 			for _, e := range is.Actors {
 				if e.Present {
 					present = append(present, e.Actor)
 				}
 			}
-			fmt.Fprint(tw, "  \t")
-			for _, id := range present {
-				fmt.Fprintf(tw, "%s\t", id)
-			}
-			fmt.Fprintln(tw)
+			rows := [][]string{append([]string{""}, present...)}
 			for _, e := range is.Actors {
 				if !e.Present {
 					continue
 				}
-				fmt.Fprintf(tw, "  %s\t", e.Actor)
+				row := []string{e.Actor}
 				for _, id := range present {
 					if id == e.Actor {
-						fmt.Fprint(tw, "·\t")
+						row = append(row, "·")
 						continue
 					}
-					fmt.Fprintf(tw, "%s\t", fmtNum(float64(e.MaxMove[id])))
+					row = append(row, fmtNum(float64(e.MaxMove[id])))
 				}
-				fmt.Fprintln(tw)
+				rows = append(rows, row)
 			}
-			tw.Flush()
+			table(&b, "  ", "l", rows)
 		}
 	}
 	fmt.Fprintf(&b, "\nMost pivotal actors (leverage averaged over the issues)\n")
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	var rows [][]string
 	for i, rk := range r.Ranking {
-		fmt.Fprintf(tw, "%d.\t%s\t%.3f\tmost on %s\n", i+1, rk.Actor, rk.Score, rk.Top)
+		rows = append(rows, []string{fmt.Sprintf("%d.", i+1), rk.Actor, fmt.Sprintf("%.3f", rk.Score), "most on " + rk.Top})
 	}
-	tw.Flush()
+	table(&b, "  ", "rlrl", rows)
 	return b.Bytes()
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"strconv"
-	"text/tabwriter"
 
 	"github.com/parley-forecast/parley/analysis"
 	"github.com/spf13/cobra"
@@ -119,11 +118,9 @@ func sensitivityTable(r *analysis.SensitivityResult, top int) []byte {
 			fmt.Fprintf(&b, ": mean %s, variance %s", strconv.FormatFloat(float64(o.Mean), 'g', 4, 64), strconv.FormatFloat(float64(o.Var), 'g', 4, 64))
 		}
 		b.WriteString("\n")
-		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+		rows := [][]string{{"input", "S1", "95% interval", "ST", "95% interval"}}
 		if r.Method == "morris" {
-			fmt.Fprintln(tw, "  input\tμ*\tμ\tσ\t")
-		} else {
-			fmt.Fprintln(tw, "  input\tS1\t95% interval\tST\t95% interval\t")
+			rows = [][]string{{"input", "μ*", "μ", "σ"}}
 		}
 		for i, fi := range o.Factors {
 			if i == top {
@@ -131,12 +128,13 @@ func sensitivityTable(r *analysis.SensitivityResult, top int) []byte {
 			}
 			in := r.Inputs[fi.Input]
 			if r.Method == "morris" {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\n", inputLabel(in), fmtNum(float64(*fi.MuStar)), fmtNum(float64(*fi.Mu)), fmtNum(float64(*fi.Sigma)))
+				rows = append(rows, []string{inputLabel(in), fmtNum(float64(*fi.MuStar)), fmtNum(float64(*fi.Mu)), fmtNum(float64(*fi.Sigma))})
 			} else {
-				fmt.Fprintf(tw, "  %s\t%.3f\t[%.3f, %.3f]\t%.3f\t[%.3f, %.3f]\t\n", inputLabel(in), *fi.S1, fi.S1CI[0], fi.S1CI[1], *fi.ST, fi.STCI[0], fi.STCI[1])
+				rows = append(rows, []string{inputLabel(in), fmt.Sprintf("%.3f", *fi.S1), fmt.Sprintf("[%.3f, %.3f]", fi.S1CI[0], fi.S1CI[1]),
+					fmt.Sprintf("%.3f", *fi.ST), fmt.Sprintf("[%.3f, %.3f]", fi.STCI[0], fi.STCI[1])})
 			}
 		}
-		tw.Flush()
+		table(&b, "  ", "l", rows)
 	}
 	return b.Bytes()
 }

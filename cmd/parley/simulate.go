@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"github.com/parley-forecast/parley/analysis"
@@ -99,23 +98,22 @@ func simulateTable(s *analysis.SimSummary, t *simTimings) []byte {
 		fmt.Fprintf(&b, ", variant %s", s.Variant)
 	}
 	fmt.Fprintf(&b, "\n%d draws, %s ranges over %d uncertain inputs, seed %d\n\n", s.Draws, s.Distribution, s.Inputs, s.Seed)
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "issue\tmean\tsd\tp05\tp25\tp50\tp75\tp95\tse(mean)\t")
+	rows := [][]string{{"issue", "mean", "sd", "p05", "p25", "p50", "p75", "p95", "se(mean)"}}
 	for _, is := range s.Issues {
 		q := is.Quantiles
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", is.ID, fmtNum(float64(is.Mean)), fmtNum(float64(is.SD)),
+		rows = append(rows, []string{is.ID, fmtNum(float64(is.Mean)), fmtNum(float64(is.SD)),
 			fmtNum(float64(q.P05)), fmtNum(float64(q.P25)), fmtNum(float64(q.P50)), fmtNum(float64(q.P75)), fmtNum(float64(q.P95)),
-			strconv.FormatFloat(float64(is.SEMean), 'f', 3, 64))
+			strconv.FormatFloat(float64(is.SEMean), 'f', 3, 64)})
 	}
-	tw.Flush()
+	table(&b, "", "l", rows)
 	if len(s.Questions) > 0 {
 		b.WriteString("\n")
-		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "question\tprobability\t95% interval\tse\twhen")
+		rows = [][]string{{"question", "probability", "95% interval", "se", "when"}}
 		for _, q := range s.Questions {
-			fmt.Fprintf(tw, "%s\t%.3f\t[%.3f, %.3f]\t%.4f\t%s\n", q.ID, q.Probability, q.Interval[0], q.Interval[1], q.SE, q.When)
+			rows = append(rows, []string{q.ID, fmt.Sprintf("%.3f", q.Probability), fmt.Sprintf("[%.3f, %.3f]", q.Interval[0], q.Interval[1]),
+				fmt.Sprintf("%.4f", q.SE), q.When})
 		}
-		tw.Flush()
+		table(&b, "", "lrrrl", rows)
 	}
 	for _, is := range s.Issues {
 		if is.Undefined > 0 {

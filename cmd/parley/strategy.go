@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"strconv"
-	"text/tabwriter"
 
 	"github.com/parley-forecast/parley/analysis"
 	"github.com/spf13/cobra"
@@ -94,15 +93,15 @@ func strategyTable(r *analysis.StrategyResult) []byte {
 	}
 	fmt.Fprintf(&b, "What is the smallest change in %s's own stance that makes %s (%s) %s?\n\n", r.Actor, r.Question, r.When, goal)
 	fmt.Fprintf(&b, "Search path (%d model runs):\n", r.Evaluations)
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	var rows [][]string
 	for i, s := range r.Path {
 		lever := s.Lever
 		if lever != "" {
 			lever += fmt.Sprintf(" %s → %s", fmtNum(s.From), fmtNum(s.To))
 		}
-		fmt.Fprintf(tw, "  %d\t%s\t%s\tcost %.3f\t%s\n", i+1, s.Phase, lever, s.Cost, s.Note)
+		rows = append(rows, []string{strconv.Itoa(i + 1), s.Phase, lever, fmt.Sprintf("cost %.3f", s.Cost), s.Note})
 	}
-	tw.Flush()
+	table(&b, "  ", "rllrl", rows)
 	fmt.Fprintf(&b, "\nBase:  %s\n", stateText(r.Base))
 	fmt.Fprintf(&b, "Final: %s\n", stateText(r.Final))
 	switch {
