@@ -207,6 +207,7 @@ func (p *progress) Start(total int64) {
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionClearOnFinish(),
 	)
+	_ = p.bar.RenderBlank()
 }
 
 func (p *progress) Add(n int64) {
