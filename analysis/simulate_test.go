@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/parley-forecast/parley"
@@ -277,5 +278,26 @@ func TestDrawSeedDependsOnSeedAndIndexOnly(t *testing.T) {
 	d1, _ := analysis.DrawSeed(1, 3)
 	if a1 != b1 || a2 != b2 || a1 == c1 || a1 == d1 {
 		t.Errorf("draw seeds: %x %x %x %x", a1, b1, c1, d1)
+	}
+}
+
+// TestSimulateMemoryIsFlat: ten times the draws must not allocate more
+// (beyond noise): nothing is kept per draw.
+func TestSimulateMemoryIsFlat(t *testing.T) {
+	p := problem(t, synthetic(9, 6, 3, true))
+	cfg := analysis.Config{Model: baseline.Median(), Workers: 1}
+	alloc := func(n uint64) uint64 {
+		var a, b runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&a)
+		if _, err := analysis.SimulateRange(context.Background(), p, cfg, analysis.SimOptions{Draws: n}, 0, n); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&b)
+		return b.TotalAlloc - a.TotalAlloc
+	}
+	small, large := alloc(2000), alloc(20000)
+	if large > small+64<<10 {
+		t.Errorf("20000 draws allocated %d bytes, 2000 draws %d: memory grows with draws", large, small)
 	}
 }
