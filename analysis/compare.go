@@ -13,6 +13,7 @@ type Comparison struct {
 	Model    string  `json:"model"`
 	Scenario string  `json:"scenario"`
 	Seed     uint64  `json:"seed"`
+	Version  string  `json:"version"`
 	Issues   []Named `json:"issues"`
 	// Questions are the base scenario's questions.
 	Questions []Named `json:"questions"`
@@ -80,7 +81,7 @@ func Compare(ctx context.Context, s *parley.Scenario, cfg Config, o CompareOptio
 		return nil, parley.Errorf(parley.EINVALID, "analysis: no model given")
 	}
 	base := probs[0]
-	out := &Comparison{Model: cfg.Model.Info().Name, Scenario: s.Title, Seed: cfg.Options.Seed, Draws: o.Draws}
+	out := &Comparison{Version: parley.Version, Model: cfg.Model.Info().Name, Scenario: s.Title, Seed: cfg.Options.Seed, Draws: o.Draws}
 	for _, is := range s.Issues {
 		out.Issues = append(out.Issues, Named{is.ID, is.Name})
 	}

@@ -17,6 +17,7 @@ type LeverageResult struct {
 	Model    string `json:"model"`
 	Scenario string `json:"scenario"`
 	Seed     uint64 `json:"seed"`
+	Version  string `json:"version"`
 	// Dynamic is true for models that move positions over rounds; only
 	// they report how far each actor moves the others.
 	Dynamic bool            `json:"dynamic"`
@@ -154,7 +155,7 @@ func Leverage(ctx context.Context, p *Problem, cfg Config) (*LeverageResult, err
 	for j := range p.Questions {
 		holds0[j] = p.Questions[j].Holds(b0)
 	}
-	out := &LeverageResult{Model: info.Name, Scenario: p.Scenario.Title, Seed: cfg.Options.Seed, Dynamic: info.Dynamic}
+	out := &LeverageResult{Version: parley.Version, Model: info.Name, Scenario: p.Scenario.Title, Seed: cfg.Options.Seed, Dynamic: info.Dynamic}
 	for _, id := range base.Actors {
 		out.Actors = append(out.Actors, Named{id, actorName(p.Scenario, id)})
 	}

@@ -28,6 +28,7 @@ type SensitivityResult struct {
 	Variant      string      `json:"variant,omitempty"`
 	Method       string      `json:"method"`
 	Seed         uint64      `json:"seed"`
+	Version      string      `json:"version"`
 	Distribution Dist        `json:"distribution"`
 	Evaluations  int         `json:"evaluations"`
 	Trajectories int         `json:"trajectories,omitempty"`
@@ -136,7 +137,7 @@ func Sensitivity(ctx context.Context, p *Problem, cfg Config, o SensitivityOptio
 	m := p.Base.M()
 	nout := m + len(p.Questions)
 	des := Design{Workers: cfg.workers(), Recorder: cfg.recorder(), Seed: cfg.Options.Seed}
-	out := &SensitivityResult{Model: cfg.Model.Info().Name, Scenario: p.Scenario.Title, Method: o.Method, Seed: cfg.Options.Seed, Distribution: d}
+	out := &SensitivityResult{Version: parley.Version, Model: cfg.Model.Info().Name, Scenario: p.Scenario.Title, Method: o.Method, Seed: cfg.Options.Seed, Distribution: d}
 	for _, u := range p.Inputs {
 		ii := InputInfo{Path: u.Path, Field: u.Field, Actor: p.Base.Actors[u.Actor], Low: u.Value.Low, Mode: u.Value.Mode, High: u.Value.High}
 		if u.Issue >= 0 {

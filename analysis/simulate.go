@@ -334,6 +334,7 @@ type SimSummary struct {
 	Scenario     string            `json:"scenario"`
 	Variant      string            `json:"variant,omitempty"`
 	Seed         uint64            `json:"seed"`
+	Version      string            `json:"version"`
 	Draws        uint64            `json:"draws"`
 	Distribution Dist              `json:"distribution"`
 	Inputs       int               `json:"uncertain_inputs"`
@@ -417,7 +418,7 @@ func (p *Partial) Summary(s *parley.Scenario) (*SimSummary, error) {
 		return nil, parley.Errorf(parley.EINVALID, "the partial results cover draws %v, not all of [0,%d)", p.Ranges, n)
 	}
 	sp := p.Spec
-	out := &SimSummary{Model: sp.Model, Scenario: sp.Title, Variant: sp.Variant, Seed: sp.Seed, Draws: n,
+	out := &SimSummary{Version: parley.Version, Model: sp.Model, Scenario: sp.Title, Variant: sp.Variant, Seed: sp.Seed, Draws: n,
 		Distribution: sp.Dist, Inputs: sp.Inputs, Rounds: sp.Rounds, Params: sp.Params}
 	for k, is := range sp.Issues {
 		a := &p.Issues[k]

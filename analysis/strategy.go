@@ -33,6 +33,7 @@ type StrategyResult struct {
 	Model    string `json:"model"`
 	Scenario string `json:"scenario"`
 	Seed     uint64 `json:"seed"`
+	Version  string `json:"version"`
 	Actor    string `json:"actor"`
 	Question string `json:"question"`
 	When     string `json:"when"`
@@ -183,7 +184,7 @@ func Strategy(ctx context.Context, p *Problem, cfg Config, o StrategyOptions) (*
 	}
 	ss.rec.Start(-1)
 	defer ss.rec.Done()
-	res := &StrategyResult{Model: cfg.Model.Info().Name, Scenario: p.Scenario.Title, Seed: cfg.Options.Seed,
+	res := &StrategyResult{Version: parley.Version, Model: cfg.Model.Info().Name, Scenario: p.Scenario.Title, Seed: cfg.Options.Seed,
 		Actor: o.Actor, Question: o.Question, When: ss.q.When, Mode: "point", Draws: o.Draws}
 	if o.Draws > 0 {
 		res.Mode = "probability"
