@@ -67,7 +67,8 @@ type ActorRank struct {
 	// Score is the actor's leverage averaged over all issues (0 where it
 	// takes no part).
 	Score Num `json:"score"`
-	// Top is the issue on which its leverage is largest.
+	// Top is the issue on which its leverage is largest ("" when it has
+	// none anywhere).
 	Top string `json:"top_issue"`
 }
 
@@ -212,7 +213,7 @@ func Leverage(ctx context.Context, p *Problem, cfg Config) (*LeverageResult, err
 				}
 				e.Leverage = Num(lev)
 				score[a] += lev
-				if lev > best[a] {
+				if lev > best[a] && lev > 0 {
 					best[a], top[a] = lev, k
 				}
 			}

@@ -118,7 +118,11 @@ func leverageTable(r *analysis.LeverageResult) []byte {
 	fmt.Fprintf(&b, "\nMost pivotal actors (leverage averaged over the issues)\n")
 	var rows [][]string
 	for i, rk := range r.Ranking {
-		rows = append(rows, []string{fmt.Sprintf("%d.", i+1), rk.Actor, fmt.Sprintf("%.3f", rk.Score), "most on " + rk.Top})
+		top := "most on " + rk.Top
+		if rk.Top == "" {
+			top = "no leverage on any issue"
+		}
+		rows = append(rows, []string{fmt.Sprintf("%d.", i+1), rk.Actor, fmt.Sprintf("%.3f", rk.Score), top})
 	}
 	table(&b, "  ", "rlrl", rows)
 	return b.Bytes()
