@@ -11,6 +11,7 @@ import (
 
 func newLeverageCmd() *cobra.Command {
 	var f anaFlags
+	var only string
 	cmd := &cobra.Command{
 		Use:   "leverage FILE",
 		Short: "Who can move whom: each actor's leverage over each issue and over the others",
@@ -21,6 +22,9 @@ forecast moves and which questions change their verdict. For dynamic
 models (eum, smp, exchange) also report how far each other actor's final
 position moves. Actors are ranked by their leverage averaged over all
 issues.
+
+--actor A keeps only A's rows in the table and the CSV (what A can do);
+the JSON always holds every actor.
 
 Formats: table (for people), json and csv (for scripts; see
 docs/analyses.md).`,
@@ -41,14 +45,23 @@ docs/analyses.md).`,
 			if err != nil {
 				return err
 			}
+			if only != "" {
+				found := false
+				for _, a := range r.Actors {
+					found = found || a.ID == only
+				}
+				if !found {
+					return usagef("--actor: no actor %q in the scenario", only)
+				}
+			}
 			var b []byte
 			switch f.format {
 			case "json":
 				b, err = jsonBytes(r)
 			case "csv":
-				b, err = leverageCSV(r)
+				b, err = leverageCSV(r, only)
 			default:
-				b = leverageTable(r)
+				b = leverageTable(r, only)
 			}
 			if err != nil {
 				return err
@@ -57,10 +70,11 @@ docs/analyses.md).`,
 		},
 	}
 	f.register(cmd, "table, json or csv")
+	cmd.Flags().StringVar(&only, "actor", "", "show only this actor's rows (table and csv)")
 	return cmd
 }
 
-func leverageTable(r *analysis.LeverageResult) []byte {
+func leverageTable(r *analysis.LeverageResult, only string) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s — model %s\n", r.Scenario, r.Model)
 	fmt.Fprintf(&b, "Forecast shift when the actor's position goes to the scale's min or max, or its capability doubles or halves.\n")
@@ -72,7 +86,7 @@ func leverageTable(r *analysis.LeverageResult) []byte {
 		fmt.Fprintf(&b, "\n%s, scale %g to %g, forecast %s\n", name, is.Scale[0], is.Scale[1], fmtNum(float64(is.Forecast)))
 		rows := [][]string{{"actor", "position", "to min", "to max", "cap ×2", "cap ×½", "leverage", "flips"}}
 		for _, e := range is.Actors {
-			if !e.Present {
+			if !e.Present || (only != "" && e.Actor != only) {
 				continue
 			}
 			flips := ""
@@ -99,7 +113,7 @@ func leverageTable(r *analysis.LeverageResult) []byte {
 			}
 			rows := [][]string{append([]string{""}, present...)}
 			for _, e := range is.Actors {
-				if !e.Present {
+				if !e.Present || (only != "" && e.Actor != only) {
 					continue
 				}
 				row := []string{e.Actor}
@@ -131,13 +145,13 @@ func leverageTable(r *analysis.LeverageResult) []byte {
 // leverageCSV writes issue,actor,perturbation,target,value: target
 // "forecast" gives the forecast's shift, an actor id the move of that
 // actor's final position (dynamic models only).
-func leverageCSV(r *analysis.LeverageResult) ([]byte, error) {
+func leverageCSV(r *analysis.LeverageResult, only string) ([]byte, error) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	_ = w.Write([]string{"issue", "actor", "perturbation", "target", "value"})
 	for _, is := range r.Issues {
 		for _, e := range is.Actors {
-			if !e.Present {
+			if !e.Present || (only != "" && e.Actor != only) {
 				continue
 			}
 			for _, p := range analysis.Perturbations {

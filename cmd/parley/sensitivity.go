@@ -118,6 +118,10 @@ func sensitivityTable(r *analysis.SensitivityResult, top int) []byte {
 			fmt.Fprintf(&b, ": mean %s, variance %s", strconv.FormatFloat(float64(o.Mean), 'g', 4, 64), strconv.FormatFloat(float64(o.Var), 'g', 4, 64))
 		}
 		b.WriteString("\n")
+		if constant(r, o) {
+			b.WriteString("  (does not vary in this design: no input drives it)\n")
+			continue
+		}
 		rows := [][]string{{"input", "S1", "95% interval", "ST", "95% interval"}}
 		if r.Method == "morris" {
 			rows = [][]string{{"input", "μ*", "μ", "σ"}}
@@ -167,4 +171,17 @@ func sensitivityCSV(r *analysis.SensitivityResult) ([]byte, error) {
 	}
 	w.Flush()
 	return b.Bytes(), w.Error()
+}
+
+// constant reports whether output o did not vary over the design.
+func constant(r *analysis.SensitivityResult, o analysis.OutputSensitivity) bool {
+	if r.Method == "sobol" {
+		return o.Var == 0
+	}
+	for _, fi := range o.Factors {
+		if *fi.MuStar != 0 {
+			return false
+		}
+	}
+	return true
 }
