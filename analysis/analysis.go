@@ -89,6 +89,8 @@ type Problem struct {
 	IssueIDs []string
 	// cells[j] are the indices into the field of input j that it sets.
 	cells [][]int
+	// q[j] are input j's quantile constants.
+	q []quantiles
 }
 
 // A Question is a scenario question bound to the instance's issues.
@@ -144,6 +146,7 @@ func NewProblem(s *parley.Scenario) (*Problem, error) {
 			cs = []int{u.Actor*m + u.Issue}
 		}
 		p.cells = append(p.cells, cs)
+		p.q = append(p.q, newQuantiles(u.Value))
 	}
 	return p, nil
 }
@@ -168,12 +171,51 @@ func (p *Problem) set(in *parley.Instance, j int, x float64) {
 }
 
 // fill writes into in the base values with each uncertain input j set to
-// its distribution's quantile u[j].
+// its distribution's quantile u[j]. It is the hot loop of every analysis,
+// hence the precomputed constants (see quantiles).
 func (p *Problem) fill(in *parley.Instance, d Dist, u []float64) {
 	in.CopyValuesFrom(p.Base)
-	for j := range p.Inputs {
-		p.set(in, j, d.Quantile(p.Inputs[j].Value, u[j]))
+	if d == Uniform {
+		for j := range p.Inputs {
+			q := &p.q[j]
+			p.set(in, j, q.a+u[j]*q.w)
+		}
+		return
 	}
+	for j := range p.Inputs {
+		p.set(in, j, p.q[j].triangular(u[j]))
+	}
+}
+
+// quantiles holds an input's range in the form its quantile functions
+// need: a = low, b = high, w = b−a, fc = (c−a)/w, ka = w(c−a), kb = w(b−c).
+type quantiles struct{ a, b, w, fc, ka, kb float64 }
+
+func newQuantiles(v parley.Value) quantiles {
+	w := v.High - v.Low
+	q := quantiles{a: v.Low, b: v.High, w: w, ka: w * (v.Mode - v.Low), kb: w * (v.High - v.Mode)}
+	if w > 0 {
+		q.fc = (v.Mode - v.Low) / w
+	}
+	return q
+}
+
+// triangular is Triangular.Quantile with the constants precomputed; the
+// two agree exactly (TestFillAgreesWithInputSet).
+func (q *quantiles) triangular(u float64) float64 {
+	var x float64
+	if u < q.fc {
+		x = q.a + math.Sqrt(u*q.ka)
+	} else {
+		x = q.b - math.Sqrt((1-u)*q.kb)
+	}
+	if x < q.a {
+		x = q.a
+	}
+	if x > q.b {
+		x = q.b
+	}
+	return x
 }
 
 // Fingerprint is a SHA-256 of the scenario's JSON encoding, in hex: two

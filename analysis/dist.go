@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"math"
 
 	"github.com/parley-forecast/parley"
 )
@@ -49,12 +48,6 @@ func (d Dist) Quantile(v parley.Value, u float64) float64 {
 	if d == Uniform {
 		return a + u*(b-a)
 	}
-	fc := (c - a) / (b - a)
-	var x float64
-	if u < fc {
-		x = a + math.Sqrt(u*(b-a)*(c-a))
-	} else {
-		x = b - math.Sqrt((1-u)*(b-a)*(b-c))
-	}
-	return math.Min(math.Max(x, a), b)
+	q := newQuantiles(v)
+	return q.triangular(u)
 }
