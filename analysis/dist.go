@@ -1,7 +1,6 @@
 package analysis
 
 import (
-
 	"github.com/parley-forecast/parley"
 )
 
