@@ -75,6 +75,21 @@ func (p *Partial) UnmarshalJSON(b []byte) error {
 	bad := func(format string, args ...any) error {
 		return parley.Errorf(parley.EINVALID, "partial result: %s", fmt.Sprintf(format, args...))
 	}
+	sp := w.Spec
+	if sp.Bins < 1 || FineBins%sp.Bins != 0 {
+		return bad("spec: bins %d does not divide %d", sp.Bins, FineBins)
+	}
+	if sp.Draws == 0 {
+		return bad("spec: no draws")
+	}
+	if _, err := ParseDist(string(sp.Dist)); err != nil || sp.Dist == "" {
+		return bad("spec: unknown distribution %q", sp.Dist)
+	}
+	for _, is := range sp.Issues {
+		if !(is.Min < is.Max) || math.IsInf(is.Min, 0) || math.IsInf(is.Max, 0) {
+			return bad("spec: issue %q has scale [%g,%g]", is.ID, is.Min, is.Max)
+		}
+	}
 	if len(w.Issues) != len(w.Spec.Issues) {
 		return bad("%d issue aggregates for %d issues", len(w.Issues), len(w.Spec.Issues))
 	}
