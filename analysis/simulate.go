@@ -503,5 +503,14 @@ func wilson(h, n uint64) (p, lo, hi float64) {
 	den := 1 + z2/nf
 	centre := (p + z2/(2*nf)) / den
 	half := z95 / den * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
-	return p, math.Max(0, centre-half), math.Min(1, centre+half)
+	lo, hi = math.Max(0, centre-half), math.Min(1, centre+half)
+	// The interval's ends are exactly 0 and 1 when no draw, or every draw,
+	// hits; floating-point rounding would leave them a hair inside.
+	if h == 0 {
+		lo = 0
+	}
+	if h == n {
+		hi = 1
+	}
+	return p, lo, hi
 }

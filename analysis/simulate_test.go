@@ -301,3 +301,18 @@ func TestSimulateMemoryIsFlat(t *testing.T) {
 		t.Errorf("20000 draws allocated %d bytes, 2000 draws %d: memory grows with draws", large, small)
 	}
 }
+
+// Wilson intervals of 0 and N hits end exactly at 0 and 1; for 0 of 100
+// the upper end is z²/(N+z²) = 3.8415/103.8415 = 0.03699.
+func TestWilsonEnds(t *testing.T) {
+	s := twoActors(parley.Range(20, 40, 80))
+	s.Questions = []parley.Question{{ID: "never", When: "k > 100"}, {ID: "always", When: "k >= 0"}}
+	sum := simulate(t, problem(t, s), baseline.Compromise(), 1, 2, analysis.SimOptions{Draws: 100})
+	never, always := sum.Questions[0], sum.Questions[1]
+	if never.Probability != 0 || never.Interval[0] != 0 || math.Abs(float64(never.Interval[1])-0.036994) > 1e-5 {
+		t.Errorf("0 of 100: %v %v", never.Probability, never.Interval)
+	}
+	if always.Probability != 1 || always.Interval[1] != 1 || math.Abs(float64(always.Interval[0])-(1-0.036994)) > 1e-5 {
+		t.Errorf("100 of 100: %v %v", always.Probability, always.Interval)
+	}
+}
