@@ -18,6 +18,10 @@ import (
 // IssueID is the id of the one issue of a parsed case.
 const IssueID = "issue"
 
+// SourceID is the id of the source, the table itself, that every stance's
+// evidence cites: its quote is the stance's row as written.
+const SourceID = "table"
+
 // Columns are the names of the required columns, in the canonical order.
 var Columns = []string{"actor", "capability", "position", "salience"}
 
@@ -36,6 +40,7 @@ const maxDiagnostics = 50
 // row is one parsed actor.
 type row struct {
 	line       int
+	text       string // the row as written in the table
 	name, id   string
 	capability float64
 	position   float64
@@ -53,12 +58,13 @@ func Parse(name string, data []byte) (*parley.Scenario, error) {
 		return nil, err
 	}
 	title := strings.TrimSuffix(path.Base(name), path.Ext(name))
-	if title == "" || title == "." || title == "/" {
+	if strings.Trim(title, " ./") == "" {
 		title = "case"
 	}
 	s := &parley.Scenario{
 		Title:       title,
 		Description: "One-issue case read from the table " + name + ".",
+		Sources:     []parley.Source{{ID: SourceID, Title: "Case table " + name}},
 		Actors:      make([]parley.Actor, len(rows)),
 		Issues: []parley.Issue{{
 			ID:    IssueID,
@@ -74,34 +80,26 @@ func Parse(name string, data []byte) (*parley.Scenario, error) {
 			Issue:    IssueID,
 			Position: parley.Point(r.position),
 			Salience: parley.Point(r.salience),
+			Evidence: []parley.Evidence{{
+				Source: SourceID,
+				Quote:  r.text,
+				Note:   fmt.Sprintf("line %d of %s gives the capability, position and salience", r.line, name),
+			}},
 		}
 	}
 	return s, nil
 }
 
 // ParseInstance reads a case table like Parse and returns the dense
-// instance models run on: the actors in table order, one issue with the
-// weighted-median rule and no vetoes.
+// instance models run on (Scenario.Instance of the parsed scenario): the
+// actors in table order, one issue with the weighted-median rule and no
+// vetoes.
 func ParseInstance(name string, data []byte) (*parley.Instance, error) {
-	rows, lo, hi, err := parse(name, data)
+	s, err := Parse(name, data)
 	if err != nil {
 		return nil, err
 	}
-	n := len(rows)
-	in := &parley.Instance{
-		Actors:     make([]string, n),
-		Issues:     []parley.IssueSpec{{ID: IssueID, Min: lo, Max: hi, Rule: parley.RuleMedian}},
-		Position:   make([]float64, n),
-		Salience:   make([]float64, n),
-		Capability: make([]float64, n),
-	}
-	for i, r := range rows {
-		in.Actors[i] = r.id
-		in.Position[i] = r.position
-		in.Salience[i] = r.salience
-		in.Capability[i] = r.capability
-	}
-	return in, nil
+	return s.Instance()
 }
 
 // parse reads the table into rows and returns the issue's scale.
@@ -127,6 +125,7 @@ func parse(name string, data []byte) (rows []row, lo, hi float64, err error) {
 	}
 
 	data = normalise(data)
+	lines := bytes.Split(data, []byte("\n"))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1 // field counts are checked below, with a clearer message
 	r.Comment = '#'
@@ -171,6 +170,9 @@ func parse(name string, data []byte) (rows []row, lo, hi float64, err error) {
 		fieldLine := func(c int) int { l, _ := r.FieldPos(cols[c]); return l }
 		ok := true
 		rw := row{line: line}
+		if line >= 1 && line <= len(lines) {
+			rw.text = strings.TrimSpace(strings.TrimSuffix(string(lines[line-1]), "\r"))
+		}
 
 		rw.name = strings.TrimSpace(rec[cols[colActor]])
 		switch {

@@ -58,6 +58,31 @@ func TestParseEmissions(t *testing.T) {
 			t.Errorf("stance %d = %+v, want %s at %g salience %g", i, st, w.name, w.x, w.s)
 		}
 	}
+	// Each stance cites its row of the table, verbatim.
+	if len(s.Sources) != 1 || s.Sources[0].ID != "table" {
+		t.Fatalf("sources %+v, want the table", s.Sources)
+	}
+	if ev := s.Stances[1].Evidence; len(ev) != 1 || ev[0].Source != "table" || ev[0].Quote != "Belgium,0.08,7,0.4" || ev[0].Note != "line 3 of emissions.csv gives the capability, position and salience" {
+		t.Errorf("Belgium's evidence %+v", ev)
+	}
+	if ds := s.Validate(); len(ds) != 0 {
+		t.Errorf("the scenario does not validate cleanly:\n%v", ds)
+	}
+}
+
+func TestTitle(t *testing.T) {
+	for name, want := range map[string]string{"dir/emissions.csv": "emissions", ".csv": "case", " .csv": "case", "/": "case", "": "case", "sultan": "sultan"} {
+		s, err := csvcase.Parse(name, []byte("actor,capability,position,salience\nA,1,2,0.5\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Title != want {
+			t.Errorf("Parse(%q): title %q, want %q", name, s.Title, want)
+		}
+		if ds := s.Validate(); len(ds) != 0 {
+			t.Errorf("Parse(%q): %v", name, ds)
+		}
+	}
 }
 
 func TestParseInstance(t *testing.T) {
@@ -282,9 +307,10 @@ func TestSlug(t *testing.T) {
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
-// FuzzParse checks that Parse never panics and that what it accepts is a
-// well-formed one-issue case whose instance passes Instance.Check, and that
-// what it rejects comes as positioned diagnostics.
+// FuzzParse checks that Parse never panics, that what it accepts is a
+// well-formed one-issue case that validates without a diagnostic and whose
+// instance passes Instance.Check, and that what it rejects comes as
+// positioned diagnostics.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.csv")
 	for _, file := range files {
@@ -325,6 +351,9 @@ func FuzzParse(f *testing.F) {
 			if x < s.Issues[0].Scale.Min || x > s.Issues[0].Scale.Max || math.IsNaN(x) {
 				t.Fatalf("position %g off the scale", x)
 			}
+		}
+		if ds := s.Validate(); len(ds) != 0 {
+			t.Fatalf("accepted scenario does not validate cleanly: %v", ds)
 		}
 		in, err := csvcase.ParseInstance("f.csv", data)
 		if err != nil {
