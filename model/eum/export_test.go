@@ -63,3 +63,19 @@ func Capitulations(in *parley.Instance, opts parley.Options) (int, error) {
 	}
 	return sv.ws.capitulations, nil
 }
+
+// WithReferenceTypo solves with the reference code's capitulation test,
+// which never fires, in place of the corrected one.
+func WithReferenceTypo(in *parley.Instance, opts parley.Options) (*parley.Result, error) {
+	s, err := New().Prepare(opts)
+	if err != nil {
+		return nil, err
+	}
+	sv := s.(*solver)
+	sv.ws.typo = true
+	var res parley.Result
+	if err := sv.Solve(context.Background(), in, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}

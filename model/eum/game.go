@@ -297,11 +297,14 @@ func (w *workspace) step() bool {
 				w.snap.EUij[i*n+j], w.snap.EUji[i*n+j] = a, b
 			}
 			kind := classify(a, b)
-			if kind == noOffer {
-				continue
-			}
 			if kind == capitulation {
 				w.capitulations++
+				if w.typo {
+					kind = noOffer
+				}
+			}
+			if kind == noOffer {
+				continue
 			}
 			c := offer{kind: kind, j: j, a: a, b: b, to: destination(kind, x[i], x[j], a, b), xj: x[j]}
 			if better(w.cfg.offers, c, best, x[i]) {

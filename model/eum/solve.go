@@ -18,22 +18,23 @@ type solver struct {
 type workspace struct {
 	cfg config
 
-	n                  int
-	x, next            []float64 // positions before and after the round
-	s, w               []float64 // salience, capability × salience
-	r, danger          []float64 // risk exponents, security sums
-	d1, d, num         []float64 // n×n: linear distances/R, risk-adjusted, votes
-	den                float64   // all-pairs normaliser
-	R, mu              float64   // fixed range, weighted median at round start
-	choice             []offer
-	medIdx             []int
-	snap               *snapshot // filled by step when non-nil (tests)
-	capitulations      int       // capitulation offers classified (tests)
-	cur                []float64 // N×M positions
-	players, off       []int     // issue k's players are players[off[k]:off[k+1]]
-	issue              []issueState
-	outcomeW           []float64 // scratch for Instance.Outcome
-	outcomeIdx         []int
+	n             int
+	x, next       []float64 // positions before and after the round
+	s, w          []float64 // salience, capability × salience
+	r, danger     []float64 // risk exponents, security sums
+	d1, d, num    []float64 // n×n: linear distances/R, risk-adjusted, votes
+	den           float64   // all-pairs normaliser
+	R, mu         float64   // fixed range, weighted median at round start
+	choice        []offer
+	medIdx        []int
+	snap          *snapshot // filled by step when non-nil (tests)
+	capitulations int       // capitulation offers classified (tests)
+	typo          bool      // drop capitulations as the reference code does (tests)
+	cur           []float64 // N×M positions
+	players, off  []int     // issue k's players are players[off[k]:off[k+1]]
+	issue         []issueState
+	outcomeW      []float64 // scratch for Instance.Outcome
+	outcomeIdx    []int
 }
 
 // issueState is what persists about one issue's game between rounds.
