@@ -22,7 +22,15 @@ type workspace struct {
 	x, next       []float64 // positions before and after the round
 	s, w          []float64 // salience, capability × salience
 	r, danger     []float64 // risk exponents, security sums
-	d1, d, num    []float64 // n×n: linear distances/R, risk-adjusted, votes
+	m             int       // number of distinct positions
+	u             []float64 // distinct positions, increasing
+	mult, pos     []int     // players at each; index in u of each player's
+	order         []int     // scratch for sorting
+	dd            []float64 // m×m: distance between distinct positions / R
+	ld, ls, lf    []float64 // m×m: ln of dd and of the bases of U_s and U_f
+	d1, d         []float64 // m×n: voter k's linear and risk-adjusted distance from u_p
+	num           []float64 // m×m: votes for u_p over u_q
+	us, uf        []float64 // U_s and U_f against each distinct position
 	den           float64   // all-pairs normaliser
 	R, mu         float64   // fixed range, weighted median at round start
 	choice        []offer
@@ -94,9 +102,15 @@ func (ws *workspace) setup(in *parley.Instance) {
 	ws.danger = grow(ws.danger, maxN)
 	ws.choice = grow(ws.choice, maxN)
 	ws.medIdx = grow(ws.medIdx, maxN)
-	ws.d1 = grow(ws.d1, maxN*maxN)
-	ws.d = grow(ws.d, maxN*maxN)
-	ws.num = grow(ws.num, maxN*maxN)
+	ws.u = grow(ws.u, maxN)
+	ws.mult = grow(ws.mult, maxN)
+	ws.pos = grow(ws.pos, maxN)
+	ws.order = grow(ws.order, maxN)
+	ws.us = grow(ws.us, maxN)
+	ws.uf = grow(ws.uf, maxN)
+	for _, p := range []*[]float64{&ws.dd, &ws.ld, &ws.ls, &ws.lf, &ws.d1, &ws.d, &ws.num} {
+		*p = grow(*p, maxN*maxN)
+	}
 	for k := 0; k < m; k++ {
 		ws.load(in, k)
 		ws.issue[k].median = parley.WeightedMedian(ws.x[:ws.n], ws.w[:ws.n], ws.medIdx)
@@ -328,7 +342,7 @@ func (sn *snapshot) fillP(w *workspace, dst []float64) {
 	n := w.n
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
-			dst[i*n+j] = w.prob(i, j)
+			dst[i*n+j] = w.prob(w.pos[i], w.pos[j])
 		}
 	}
 }
