@@ -260,14 +260,13 @@ func (w *workspace) statusQuoTerm(xc, xt, r float64) float64 {
 // step plays one round of the current game (w.n players at w.x with
 // weights w.w, saliences w.s, fixed range w.R > 0 and median w.mu). It sets
 // w.r to the round's risk exponents, w.choice to each player's accepted
-// offer and w.next to the positions after the round, and reports whether
-// anyone moved.
+// offer and w.next to the positions after the round.
 //
 // Everything that depends on a position rather than on the player holding
 // it is computed once per distinct position: published cases often put
 // several actors on the same point (the emissions case has 3 to 5 distinct
 // positions among 10 actors).
-func (w *workspace) step() bool {
+func (w *workspace) step() {
 	n, R, q := w.n, w.R, w.cfg.q
 	x, s := w.x[:n], w.s[:n]
 	m := w.distinct()
@@ -356,7 +355,6 @@ func (w *workspace) step() bool {
 
 	// 5. Offers: each player weighs every counterpart at another position,
 	// in actor order, with its own exponent, and accepts at most one offer.
-	moved := false
 	for i := 0; i < n; i++ {
 		ri, pi := w.r[i], pos[i]
 		usq := uStatusQuo(ri)
@@ -406,8 +404,6 @@ func (w *workspace) step() bool {
 		w.next[i] = x[i]
 		if best.kind != noOffer {
 			w.next[i] = best.to
-			moved = moved || best.to != x[i]
 		}
 	}
-	return moved
 }
