@@ -715,7 +715,7 @@ func (m withParams) Prepare(opts parley.Options) (parley.Solver, error) {
 	return m.Model.Prepare(opts)
 }
 
-// TestDictator: an actor holding all the capability, with salience 1,
+// TestDictator: an actor holding all the capability, with salience 1 (and q = 1),
 // decides. It is the only voter, so P(x_j beats x_d) = 0 and, resisting
 // with certainty, it sees E^d(U_jd) = U_f − U_sq < 0 in every pair: it
 // accepts no offer and the weighted median is its position.
