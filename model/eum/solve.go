@@ -24,7 +24,7 @@ type workspace struct {
 	r, danger     []float64 // risk exponents, security sums
 	m             int       // number of distinct positions
 	u             []float64 // distinct positions, increasing
-	mult, pos     []int     // players at each; index in u of each player's
+	mult, pos     []int     // how many players hold each u_q; each player's index in u
 	order         []int     // scratch for sorting
 	dd            []float64 // m×m: distance between distinct positions / R
 	ld, ls, lf    []float64 // m×m: ln of dd and of the bases of U_s and U_f
@@ -38,11 +38,12 @@ type workspace struct {
 	snap          *snapshot // filled by step when non-nil (tests)
 	capitulations int       // capitulation offers classified (tests)
 	typo          bool      // drop capitulations as the reference code does (tests)
-	cur           []float64 // N×M positions
-	players, off  []int     // issue k's players are players[off[k]:off[k+1]]
-	issue         []issueState
-	outcomeW      []float64 // scratch for Instance.Outcome
-	outcomeIdx    []int
+
+	cur          []float64 // N×M positions
+	players, off []int     // issue k's players are players[off[k]:off[k+1]]
+	issue        []issueState
+	outcomeW     []float64 // scratch for Instance.Outcome
+	outcomeIdx   []int
 }
 
 // issueState is what persists about one issue's game between rounds.
