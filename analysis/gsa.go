@@ -29,10 +29,11 @@ type Design struct {
 	Seed uint64
 }
 
-// evaluate runs f at the n points given by point(e, u) and stores output o
-// of point e at y[e*nout+o]. Which worker evaluates which point has no
-// effect on y.
-func evaluate(ctx context.Context, d Design, k, nout int, n uint64, newF NewFunc, point func(e uint64, u []float64)) ([]float64, error) {
+// evaluate runs f at the n points given by point(e, u, scratch) and
+// stores output o of point e at y[e*nout+o]; scratch is a per-worker
+// buffer of 2k numbers. Which worker evaluates which point has no effect
+// on y.
+func evaluate(ctx context.Context, d Design, k, nout int, n uint64, newF NewFunc, point func(e uint64, u, scratch []float64)) ([]float64, error) {
 	workers := d.Workers
 	if workers <= 0 {
 		workers = (&Config{}).workers()
@@ -44,16 +45,17 @@ func evaluate(ctx context.Context, d Design, k, nout int, n uint64, newF NewFunc
 	y := make([]float64, n*uint64(nout))
 	fs := make([]Func, workers)
 	us := make([][]float64, workers)
+	scratch := make([][]float64, workers)
 	for w := range fs {
 		f, err := newF()
 		if err != nil {
 			return nil, err
 		}
-		fs[w], us[w] = f, make([]float64, k)
+		fs[w], us[w], scratch[w] = f, make([]float64, k), make([]float64, 2*k)
 	}
 	err := parallel(ctx, workers, 0, n, 16, rec, func(w int, a, b uint64) error {
 		for e := a; e < b; e++ {
-			point(e, us[w])
+			point(e, us[w], scratch[w])
 			if err := fs[w].Eval(ctx, us[w], y[e*uint64(nout):(e+1)*uint64(nout)]); err != nil {
 				return err
 			}
@@ -140,9 +142,8 @@ func Sobol(ctx context.Context, k, nout int, newF NewFunc, o SobolOptions, d Des
 	defer rec.Done()
 	d.Recorder = rec
 	// Each point needs its row's 2k base coordinates; generating them per
-	// evaluation costs O(k) against a model run, which is far dearer.
-	y, err := evaluate(ctx, d, k, nout, n*per, newF, func(e uint64, u []float64) {
-		x := make([]float64, 2*k)
+	// evaluation costs O(k·32) against a model run, which is far dearer.
+	y, err := evaluate(ctx, d, k, nout, n*per, newF, func(e uint64, u, x []float64) {
 		gen(e/per, x)
 		m := int(e % per)
 		switch {
@@ -317,7 +318,7 @@ func Morris(ctx context.Context, k, nout int, newF NewFunc, o MorrisOptions, d D
 	rec.Start(int64(n))
 	defer rec.Done()
 	d.Recorder = rec
-	y, err := evaluate(ctx, d, k, nout, n, newF, func(e uint64, u []float64) {
+	y, err := evaluate(ctx, d, k, nout, n, newF, func(e uint64, u, _ []float64) {
 		tr := &ts[e/uint64(per)]
 		s := int(e % uint64(per))
 		copy(u, tr.x0)
