@@ -514,13 +514,21 @@ func (ss *strategySearch) searchPoint(res *StrategyResult) error {
 		ss.finish(res, delta, cur)
 		return nil
 	}
-	// 3. Shrink each move while the question still holds.
+	// 3. Shrink each move while the question still holds: drop it if the
+	// question holds without it, else bisect towards 0.
 	for i := range delta {
 		if delta[i] == 0 {
 			continue
 		}
 		lo, hi := 0.0, delta[i]
-		for it := 0; it < 12; it++ {
+		d0 := append([]float64(nil), delta...)
+		d0[i] = 0
+		if st, err := ss.point(ss.ws[0], d0); err != nil {
+			return err
+		} else if ss.evals++; st.Holds {
+			hi, cur = 0, st
+		}
+		for it := 0; it < 12 && hi != 0; it++ {
 			mid := (lo + hi) / 2
 			d := append([]float64(nil), delta...)
 			d[i] = mid
@@ -537,8 +545,12 @@ func (ss *strategySearch) searchPoint(res *StrategyResult) error {
 		}
 		if hi != delta[i] {
 			l := ss.levers[i]
+			note := "smaller change still holds"
+			if hi == 0 {
+				note = "not needed: dropped"
+			}
 			res.Path = append(res.Path, Step{Phase: "shrink", Lever: l.name, From: l.base + delta[i], To: l.base + hi, StrategyState: cur,
-				Note: "smaller change still holds"})
+				Note: note})
 			delta[i] = hi
 			res.Path[len(res.Path)-1].Cost = ss.cost(delta)
 		}
@@ -627,7 +639,16 @@ func (ss *strategySearch) climbProbability(res *StrategyResult) error {
 				continue
 			}
 			lo, hi := 0.0, delta[i]
-			for it := 0; it < 8; it++ {
+			d0 := append([]float64(nil), delta...)
+			d0[i] = 0
+			st, err := ss.prob(d0)
+			if err != nil {
+				return err
+			}
+			if *st.Probability >= target {
+				hi = 0
+			}
+			for it := 0; it < 8 && hi != 0; it++ {
 				mid := (lo + hi) / 2
 				d := append([]float64(nil), delta...)
 				d[i] = mid
@@ -645,7 +666,11 @@ func (ss *strategySearch) climbProbability(res *StrategyResult) error {
 				l := ss.levers[i]
 				from := l.base + delta[i]
 				delta[i] = hi
-				res.Path = append(res.Path, Step{Phase: "shrink", Lever: l.name, From: from, To: l.base + hi, Cost: ss.cost(delta), Note: "smaller change keeps the probability"})
+				note := "smaller change keeps the probability"
+				if hi == 0 {
+					note = "not needed: dropped"
+				}
+				res.Path = append(res.Path, Step{Phase: "shrink", Lever: l.name, From: from, To: l.base + hi, Cost: ss.cost(delta), Note: note})
 			}
 		}
 	}
