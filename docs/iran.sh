@@ -52,6 +52,47 @@ Iran where their interests diverge, in Syria), `conservative-tehran` (a harder l
 EOF
 
 say <<'EOF'
+## The answer, in short
+
+The numbers in this section are quoted from the outputs below (eum, seed 1); the section is written by
+hand and was checked against them when the page was generated.
+
+- **The nuclear deal is restored; the comprehensive agreement is not.** In the point forecast nuclear
+  terms come out at 62 on the 0–100 scale (55 with a conservative Tehran), above the 45 the question
+  asks, in the base and every variant; scope comes out at 65, short of the 70 that linked phases
+  would need, in every variant. Over the ranges, the nuclear deal is restored in every draw
+  (probability ≥ 0.999) and the comprehensive agreement holds in about a quarter of them: **0.273
+  [0.259, 0.287]** in the base.
+- **Russia's help does not raise those odds.** With Russia pressing Iran in Syria
+  (`russia-leverage`) the probability is unchanged at 0.273; with a US–Russia thaw it is 0.262 [0.249,
+  0.276]; with a conservative Tehran 0.270. Leaving Russia out (`russia-out`) *raises* it to **0.329
+  [0.315, 0.344]**, an interval that does not overlap the base's.
+- **Moscow cannot move Tehran, in this model.** No perturbation of Russia, on any issue, moves Iran's
+  final position at all, and neither does any other actor's: in the expected utility model Iran does
+  not move. Russia's leverage over the forecast is confined to Syria (any move of its position there
+  lowers the Syria forecast by 23 points; halving its capability by 9) and to nuclear terms if its
+  capability doubled (−7). On missiles, proxies and scope it has none. It ranks sixth of thirteen
+  (0.060), far behind the United States (0.430), Iran (0.270) and Israel (0.265).
+- **What drives the answer is the scope issue, and chiefly Washington's stance on it.** The US position
+  on scope has the largest total Sobol index for the comprehensive agreement (ST 0.69, and the only
+  first-order index clearly above zero, 0.29), then the US salience on scope (0.57), the E3's (0.39)
+  and Russia's salience on scope (0.36); Morris gives Russia's salience on scope a negative mean
+  effect: the more Moscow cares about scope, the less likely the comprehensive agreement.
+- **What Russia could do is step back.** No single change of Russia's own positions or saliences makes
+  the comprehensive agreement hold in the point forecast. Under uncertainty, the change that helps
+  most is for Russia to care less about scope and to hold a lower position on it, which raises the
+  probability over 200 draws from 0.25 to about 0.38. The United States, by contrast, gets the
+  agreement in the point forecast by moving its own scope position from 65 to 70 (or, a quirk of the
+  model worth knowing, by lowering its salience on scope from 0.60 to 0.56).
+
+So, to the article's question: in this scenario and this model, Russia cannot help much, and it helps
+most by not weighing in on the scope of the talks; the article's "only a little" is, if anything,
+generous. These are the consequences of the scenario's judgements under one published model, with the
+model's known deviations (see [models/eum.md](models/eum.md)); the analyst should test them against
+the other models and the ranges.
+EOF
+
+say <<'EOF'
 ## 1. Point forecasts: the base and every variant
 
 Each issue's forecast from the most likely value of every input, the difference each what-if makes
@@ -113,10 +154,21 @@ show "parley sensitivity $F --method sobol --draws $SOBOL --seed 1 --top 6 --pro
 say <<'EOF'
 ## 5. What could Russia do, and what could the US do?
 
-The smallest change in Russia's own stance (positions and saliences, and with `--relations` its
-relations) that would make the comprehensive agreement hold in the forecast:
+The smallest change in Russia's own stance (its positions and saliences; the expected utility model
+does not read relations, so `--relations` would add nothing here) that would make the comprehensive
+agreement hold in the forecast:
 EOF
-show "parley strategy $F --actor russia --question comprehensive-agreement --relations --progress never | sed -n '1,3p;/^Base/,\$p'"
+show "parley strategy $F --actor russia --question comprehensive-agreement --progress never"
+
+say <<'EOF'
+Under uncertainty: the change in Russia's own stance that raises the probability of the comprehensive
+agreement most, over 200 draws (the same draws for every candidate), at most 5 greedy steps:
+EOF
+show "parley strategy $F --actor russia --question comprehensive-agreement --draws 200 --max-steps 5 --seed 1 --progress never"
+
+say <<'EOF'
+And the United States, in the point forecast:
+EOF
 show "parley strategy $F --actor us --question comprehensive-agreement --progress never"
 
 mv "$out" docs/iran.md
