@@ -117,8 +117,10 @@ func (t *tree) lookup(path string) parley.Pos {
 
 // repeats reports whether a problem at path is one already reported: path
 // is at or inside a value found faulty, or names the same uncertain Value.
-func (t *tree) repeats(path string) bool {
-	for _, f := range t.flagged {
+func (t *tree) repeats(path string) bool { return repeats(path, t.flagged) }
+
+func repeats(path string, flagged []string) bool {
+	for _, f := range flagged {
 		if within(path, f) || valuePath(path) == valuePath(f) {
 			return true
 		}

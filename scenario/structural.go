@@ -58,6 +58,10 @@ type checker struct {
 	doc any
 	// prune lists instance locations to remove before decoding.
 	prune [][]string
+	// earlier counts the flagged paths of the tree stage: the schema's
+	// view of a value that stage left out (a missing field, a null) is a
+	// repeat.
+	earlier int
 }
 
 // structure validates t.root against the scenario schema, adding one
@@ -75,7 +79,7 @@ func (t *tree) structure() ([][]string, error) {
 	if !ok {
 		return nil, verr
 	}
-	c := &checker{t: t, doc: doc}
+	c := &checker{t: t, doc: doc, earlier: len(t.flagged)}
 	c.walk(e, nil)
 	return c.prune, nil
 }
@@ -256,6 +260,9 @@ func (c *checker) report(e *jsonschema.ValidationError, msg string) {
 }
 
 func (c *checker) add(pos parley.Pos, path, msg, flag string) {
+	if repeats(flag, c.t.flagged[:c.earlier]) {
+		return
+	}
 	c.t.diags = append(c.t.diags, parley.Diagnostic{Pos: pos, Path: path, Message: msg, Severity: parley.SevError})
 	c.t.flagged = append(c.t.flagged, flag)
 }

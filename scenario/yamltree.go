@@ -25,9 +25,11 @@ const (
 	// takes time quadratic in the nesting depth, so deeper input is refused
 	// before it is parsed.
 	maxDepth = 100
-	// maxNodes bounds the number of values, counting every expansion of an
-	// alias, so that a "billion laughs" file cannot blow up memory.
+	// maxNodes bounds the number of values in a file.
 	maxNodes = 1 << 20
+	// maxAliasNodes bounds the number of values that aliases expand to,
+	// so that a "billion laughs" file cannot exhaust time or memory.
+	maxAliasNodes = 100_000
 )
 
 // A span holds where a value sits in the file: the position of its key
@@ -51,10 +53,12 @@ type tree struct {
 	// inside them are dropped as repeats of the same problem.
 	flagged []string
 
-	anchors  map[string]ast.Node
-	active   map[string]bool // anchors whose value is being read
-	nodes    int
-	overflow bool
+	anchors    map[string]ast.Node
+	active     map[string]bool // anchors whose value is being read
+	nodes      int             // values read
+	aliasNodes int             // values read through aliases
+	inAlias    int             // depth of alias expansion
+	overflow   bool
 }
 
 // readTree parses data and converts its single document. It returns nil
@@ -137,7 +141,9 @@ func tooDeep(data []byte) (line, col int, deep bool) {
 	lineStart := true
 	for i := 0; i < len(data); i++ {
 		c := data[i]
-		col++
+		if c&0xC0 != 0x80 { // count characters, not UTF-8 bytes
+			col++
+		}
 		switch c {
 		case '\n':
 			line, col, dashes, lineStart = line+1, 0, 0, true
@@ -150,11 +156,11 @@ func tooDeep(data []byte) (line, col int, deep bool) {
 			}
 		case '-', '?', ':':
 			if lineStart && i+1 < len(data) && (data[i+1] == ' ' || data[i+1] == '\t') {
-				dashes++
-			} else {
-				lineStart = false
+				if dashes++; dashes > maxDepth {
+					return line, col, true
+				}
+				continue
 			}
-			continue
 		case ' ', '\t':
 			continue
 		}
@@ -163,7 +169,7 @@ func tooDeep(data []byte) (line, col int, deep bool) {
 			return line, col, true
 		}
 	}
-	return 0, 0, depth > maxDepth || dashes > maxDepth
+	return 0, 0, false
 }
 
 // errorf records that the value at path is unusable.
@@ -248,10 +254,18 @@ func (t *tree) convert(n ast.Node, path string, depth int) (v any, ok bool) {
 	if s := t.at(path); s.val.Line == 0 {
 		s.val = pos
 	}
-	if t.nodes++; t.nodes > maxNodes {
+	t.nodes++
+	if t.inAlias > 0 {
+		t.aliasNodes++
+	}
+	if t.nodes > maxNodes || t.aliasNodes > maxAliasNodes {
 		if !t.overflow {
 			t.overflow = true
-			t.errorf(pos, path, "too many values (over %d, counting every use of an alias); a scenario needs far fewer", maxNodes)
+			if t.nodes > maxNodes {
+				t.errorf(pos, path, "too many values (over %d); a scenario needs far fewer", maxNodes)
+			} else {
+				t.errorf(pos, path, "aliases expand to too many values (over %d); a scenario needs far fewer", maxAliasNodes)
+			}
 		}
 		return nil, false
 	}
@@ -338,7 +352,9 @@ func (t *tree) convert(n ast.Node, path string, depth int) (v any, ok bool) {
 			return nil, false
 		}
 		t.active[name] = true
+		t.inAlias++
 		v, ok = t.convert(target, path, depth+1)
+		t.inAlias--
 		t.active[name] = false
 		return v, ok
 	case *ast.TagNode:
@@ -387,7 +403,7 @@ func (t *tree) mapping(entries []*ast.MappingValueNode, path string, depth int) 
 		}
 		child := joinField(path, key)
 		if p, dup := first[key]; dup {
-			t.notef(keyPos, path, "duplicate field %q (first given at line %d)", key, p.Line)
+			t.notef(keyPos, path, "duplicate field %q (first given at %d:%d)", key, p.Line, p.Col)
 			continue
 		}
 		first[key] = keyPos
