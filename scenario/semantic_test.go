@@ -217,7 +217,8 @@ func TestParseFileMissing(t *testing.T) {
 	}
 }
 
-// Ensure that hostile input is refused quickly and with a position.
+// Ensure that hostile or odd input is refused quickly and with a
+// position.
 func TestLimits(t *testing.T) {
 	laughs := "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
 	for i := 'b'; i <= 'i'; i++ {
@@ -231,6 +232,7 @@ func TestLimits(t *testing.T) {
 		{"deep block", strings.Repeat("- ", 101) + "x", "x:1:201: nested more than 100 levels deep; a scenario needs far fewer"},
 		{"billion laughs", laughs, "aliases expand to too many values (over 100000); a scenario needs far fewer"},
 		{"self alias", "title: &t [*t]\n", "x:1:12: title[0]: alias *t is used inside its own anchor &t"},
+		{"byte order mark", "\ufefftitle: 5\n", "x:1:8: title: must be text, got 5"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, ds := scenario.Parse("x", []byte(c.data))

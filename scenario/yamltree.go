@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -69,6 +70,9 @@ func readTree(name string, data []byte) (*tree, parley.Diagnostics) {
 		return nil, parley.Diagnostics{{Pos: at(line, col), Severity: parley.SevError,
 			Message: fmt.Sprintf("nested more than %d levels deep; a scenario needs far fewer", maxDepth)}}
 	}
+	// A byte order mark may open a YAML stream; goccy would read it as
+	// part of the first key.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	file, d := safeParse(name, data)
 	if d != nil {
 		return nil, parley.Diagnostics{*d}
