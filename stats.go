@@ -52,6 +52,12 @@ var Rules = []Rule{RuleMedian, RuleMean}
 // N (nil allocates). It returns NaN when no actor with positive weight
 // takes part in the issue.
 func (in *Instance) Outcome(k int, positions, w []float64, idx []int) float64 {
+	return in.OutcomeBy(in.Issues[k].Rule, k, positions, w, idx)
+}
+
+// OutcomeBy is Outcome with the decision rule given instead of the issue's
+// own.
+func (in *Instance) OutcomeBy(rule Rule, k int, positions, w []float64, idx []int) float64 {
 	n, m := in.N(), in.M()
 	if w == nil {
 		w = make([]float64, n)
@@ -61,7 +67,7 @@ func (in *Instance) Outcome(k int, positions, w []float64, idx []int) float64 {
 	}
 	in.Weights(w, k)
 	var out float64
-	switch in.Issues[k].Rule {
+	switch rule {
 	case RuleMean:
 		out = weightedMeanStrided(positions, m, k, w)
 	default:

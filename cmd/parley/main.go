@@ -1,0 +1,113 @@
+// Command parley forecasts multi-party negotiations.
+//
+//	parley run FILE [--model NAME] [--rounds N] [--variant NAME] [--format table|json|csv] [--out FILE]
+//	parley validate FILE...
+//	parley models
+//
+// Exit status: 0 on success, 1 when the input has problems or a run fails,
+// 2 when the command line itself is unusable.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/parley-forecast/parley"
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+)
+
+// usageError marks an error in the command line itself.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// exitError carries an exit status for an error that has already been
+// reported (validate's findings).
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// Main runs the parley command with args and returns its exit status.
+func Main(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "parley: %v\n", err)
+		fmt.Fprintf(stderr, "Run 'parley --help' for usage.\n")
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "parley: %s\n", message(err))
+	return exitFindings
+}
+
+// message renders an error for the user: Parley's own errors and
+// diagnostics in full, anything else as it is (file system errors already
+// name their file).
+func message(err error) string {
+	var pe *parley.Error
+	var ds parley.Diagnostics
+	switch {
+	case errors.As(err, &ds):
+		return "\n" + ds.Error()
+	case errors.As(err, &pe):
+		return err.Error()
+	}
+	return err.Error()
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "parley",
+		Short: "Forecast multi-party negotiations with published models",
+		Long: `Parley forecasts multi-party negotiations from a scenario: the actors, the
+issues on labelled scales, and each actor's position, salience and
+capability with the evidence behind them. See docs/ for the guide.`,
+		Version:       parley.Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newRunCmd(), newValidateCmd(), newModelsCmd())
+	for _, c := range root.Commands() {
+		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	}
+	return root
+}
+
+// args wraps a cobra argument validator so that its failures are usage
+// errors.
+func args(v cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, a []string) error {
+		if err := v(cmd, a); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}
