@@ -16,11 +16,12 @@ issues:
     name: Length of the ceasefire
     scale: {min: 0, max: 12, unit: months}
 stances:
-  - {actor: gov, issue: ceasefire, position: 3, salience: 0.8}
+  - {actor: gov, issue: ceasefire, position: 3, salience: 0.8, assumption: Wants a short truce.}
   - actor: rebels
     issue: ceasefire
     position: {low: 6, high: 12}
     salience: 1.4
+    assumption: Needs time to regroup.
 `
 	f, ds := scenario.Parse("talks.yaml", []byte(src))
 	for _, d := range ds {
@@ -28,7 +29,6 @@ stances:
 	}
 	fmt.Println(f.Scenario.Stances[1].Position)
 	// Output:
-	// talks.yaml:4:5: actors[1]: missing required field "capability"
 	// talks.yaml:4:41: actors[1]: unknown field "capabilty" (did you mean "capability"?)
 	// talks.yaml:14:15: stances[1].salience: must be in [0,1], got 1.4
 	// [6 9 12]

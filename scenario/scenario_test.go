@@ -129,8 +129,8 @@ func TestIssueExample(t *testing.T) {
 	t.Errorf("no diagnostic %q in\n%v", want, ds)
 }
 
-// Ensure that a file with many different problems has them all reported
-// at once, each in its place.
+// Ensure that a file with many different problems, structural and
+// semantic, has them all reported at once, each in its place and once.
 func TestEveryProblemAtOnce(t *testing.T) {
 	_, ds, err := scenario.ParseFile("testdata/everything.bad.yaml")
 	if err != nil {
@@ -141,13 +141,14 @@ func TestEveryProblemAtOnce(t *testing.T) {
 		`:10:11: actors[1].kind: must be one of state, government, non-state-armed-group, international-organisation, coalition, person, other; got "stat" (did you mean "state"?)`,
 		`:11:17: actors[1].capability: must be at least 0, got -3`,
 		`:13:5: issues[0]: missing required field "scale"`,
-		`:13:9: issues[0].id: must be an issue id of letters, digits and '_', starting with a letter`,
-		`:19:15: stances[0].position: must be a number or a range {low, mode, high}, got text "high"`,
-		`:20:15: stances[0].salience: must be in [0,1], got 1.7`,
-		`:24:32: stances[1].salience.high: must be in [0,1], got 1.2`,
-		`:25:7: date: must be a date written YYYY, YYYY-MM or YYYY-MM-DD; got "March 2024"`,
-		`:26:1: duplicate field "title" (first given at 1:1)`,
-		`:28:28: relations[0].kind: must be one of ally, rival, leverage; got "friend"`,
+		`:15:17: issues[0].vetoes[1]: unknown actor "zed"`,
+		`:20:15: stances[0].position: must be a number or a range {low, mode, high}, got text "high"`,
+		`:21:15: stances[0].salience: must be in [0,1], got 1.7`,
+		`:26:32: stances[1].salience.high: must be in [0,1], got 1.2`,
+		`:28:5: stances[2]: duplicate stance of actor "b" on issue "deal" (first at stances[1])`,
+		`:33:7: date: must be a date written YYYY, YYYY-MM or YYYY-MM-DD; got "March 2024"`,
+		`:34:1: duplicate field "title" (first given at 1:1)`,
+		`:36:28: relations[0].kind: must be one of ally, rival, leverage; got "friend"`,
 	}
 	text := ds.Error()
 	for _, w := range want {

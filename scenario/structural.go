@@ -62,6 +62,12 @@ type checker struct {
 	// view of a value that stage left out (a missing field, a null) is a
 	// repeat.
 	earlier int
+	// missing maps the path of each missing required field to its
+	// diagnostic's index in t.diags; meant lists the absent fields that
+	// an unknown field's "did you mean" names. A misspelt field then
+	// gives one report, not also "missing required field".
+	missing map[string]int
+	meant   []string
 }
 
 // structure validates t.root against the scenario schema, adding one
@@ -79,9 +85,33 @@ func (t *tree) structure() ([][]string, error) {
 	if !ok {
 		return nil, verr
 	}
-	c := &checker{t: t, doc: doc, earlier: len(t.flagged)}
+	c := &checker{t: t, doc: doc, earlier: len(t.flagged), missing: map[string]int{}}
 	c.walk(e, nil)
+	c.reconcile()
 	return c.prune, nil
+}
+
+// reconcile drops the "missing required field" reports of fields that an
+// unknown field's "did you mean" names, and flags those fields, so that
+// the semantic check does not report them missing either.
+func (c *checker) reconcile() {
+	drop := map[int]bool{}
+	for _, m := range c.meant {
+		if i, ok := c.missing[m]; ok {
+			drop[i] = true
+		}
+		c.t.flagged = append(c.t.flagged, m)
+	}
+	if len(drop) == 0 {
+		return
+	}
+	kept := c.t.diags[:0]
+	for i, d := range c.t.diags {
+		if !drop[i] {
+			kept = append(kept, d)
+		}
+	}
+	c.t.diags = kept
 }
 
 // walk reports the leaves of e. alt is the instance location of the
@@ -110,7 +140,9 @@ func (c *checker) walk(e *jsonschema.ValidationError, alt []string) {
 		}
 		path := c.path(e.InstanceLocation)
 		for _, m := range k.Missing {
-			c.add(c.valPos(path), path, fmt.Sprintf("missing required field %q", m), joinField(path, m))
+			if c.add(c.valPos(path), path, fmt.Sprintf("missing required field %q", m), joinField(path, m)) {
+				c.missing[joinField(path, m)] = len(c.t.diags) - 1
+			}
 		}
 	case *kind.AdditionalProperties:
 		path := c.path(e.InstanceLocation)
@@ -121,6 +153,9 @@ func (c *checker) walk(e *jsonschema.ValidationError, alt []string) {
 			msg := fmt.Sprintf("unknown field %q", p)
 			if s := closest(p, allowed); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
+				if obj, _ := c.value(e.InstanceLocation).(map[string]any); obj[s] == nil {
+					c.meant = append(c.meant, joinField(path, s))
+				}
 			} else if len(allowed) > 0 {
 				msg += "; allowed: " + strings.Join(allowed, ", ")
 			}
@@ -259,12 +294,15 @@ func (c *checker) report(e *jsonschema.ValidationError, msg string) {
 	c.add(c.valPos(path), path, msg, path)
 }
 
-func (c *checker) add(pos parley.Pos, path, msg, flag string) {
+// add records a diagnostic and flags the path it is about, unless the
+// tree stage has reported that value already; it reports whether it did.
+func (c *checker) add(pos parley.Pos, path, msg, flag string) bool {
 	if repeats(flag, c.t.flagged[:c.earlier]) {
-		return
+		return false
 	}
 	c.t.diags = append(c.t.diags, parley.Diagnostic{Pos: pos, Path: path, Message: msg, Severity: parley.SevError})
 	c.t.flagged = append(c.t.flagged, flag)
+	return true
 }
 
 // path turns an instance location into a diagnostic path, telling list
