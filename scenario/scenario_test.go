@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/parley-forecast/parley"
+	"github.com/parley-forecast/parley/internal/refdata"
 	"github.com/parley-forecast/parley/scenario"
 )
 
@@ -158,5 +159,66 @@ func TestEveryProblemAtOnce(t *testing.T) {
 	}
 	if n := len(ds.Errors()); n != len(want) {
 		t.Errorf("got %d errors, want %d:\n%s", n, len(want), text)
+	}
+}
+
+// Ensure that the flagship scenario parses with no error, every quote
+// checked against its source text (laid out as in a checkout: the shared
+// folder beside the repository).
+func TestFlagship(t *testing.T) {
+	text := refdata.Path(t, "sources/russia-iran-comprehensive-agreement.txt")
+	dir := t.TempDir()
+	for _, d := range []string{"repo/examples", "shared/sources"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile(t, "../examples/iran-comprehensive-deal.yaml", filepath.Join(dir, "repo/examples/iran-comprehensive-deal.yaml"))
+	copyFile(t, text, filepath.Join(dir, "shared/sources/russia-iran-comprehensive-agreement.txt"))
+	f, ds, err := scenario.ParseFile(filepath.Join(dir, "repo/examples/iran-comprehensive-deal.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) > 0 {
+		t.Fatalf("diagnostics for the flagship:\n%v", ds)
+	}
+	quotes := 0
+	for _, st := range f.Scenario.Stances {
+		quotes += len(st.Evidence)
+	}
+	for _, a := range f.Scenario.Actors {
+		quotes += len(a.Evidence)
+	}
+	for _, r := range f.Scenario.Relations {
+		quotes += len(r.Evidence)
+	}
+	for _, v := range f.Scenario.Variants {
+		for _, c := range v.Changes {
+			if c.Relation != nil {
+				quotes += len(c.Relation.Evidence)
+			}
+			if c.NewActor != nil {
+				quotes += len(c.NewActor.Evidence)
+			}
+			for _, st := range c.Stances {
+				quotes += len(st.Evidence)
+			}
+		}
+	}
+	// examples/README.md: 13 actors, 5 issues, 48 stances, 94 quotes.
+	if len(f.Scenario.Actors) != 13 || len(f.Scenario.Issues) != 5 || len(f.Scenario.Stances) != 48 || quotes != 94 {
+		t.Errorf("got %d actors, %d issues, %d stances, %d quotes; want 13, 5, 48, 94",
+			len(f.Scenario.Actors), len(f.Scenario.Issues), len(f.Scenario.Stances), quotes)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
