@@ -44,6 +44,15 @@
 //     when the path itself is absent), and drops those about a value that
 //     stage 2 or 3 already reported, so that one mistake is reported once.
 //
+// The rule for "already reported": every structural report flags the
+// path of the value it is about (for a missing field, the field's path).
+// A later report is dropped when its path is a flagged path or lies
+// inside one, or when both name the same uncertain Value (a report on
+// stances[3].salience repeats one on stances[3].salience.high). An
+// unknown field whose "did you mean" names an absent field also flags
+// that field, so a misspelling is not reported a second time as a
+// missing field.
+//
 // ParseFile adds the I/O: it reads the file, then each source's local text
 // (Source.Path, relative to the scenario file), and checks every evidence
 // quote against it with parley.CheckQuotes. A missing text is a warning,
@@ -69,7 +78,7 @@
 //
 // # Why the schema generator is our own
 //
-// Schema reflects over the parley.Scenario types in about 200 lines rather
+// Schema reflects over the parley.Scenario types in about 250 lines rather
 // than using huma's schema registry (which docs/stack.md suggested for the
 // API). The root package then needs no huma-specific conventions or
 // import: parley.Value describes its two spellings itself through a

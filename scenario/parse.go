@@ -79,6 +79,9 @@ func (f *File) Pos(path string) parley.Pos {
 // values whose structural problems f has already reported, so that one
 // problem is reported once.
 func (f *File) Locate(ds parley.Diagnostics) parley.Diagnostics {
+	if f == nil {
+		return ds
+	}
 	var out parley.Diagnostics
 	for _, d := range ds {
 		if f.t != nil && f.t.repeats(d.Path) {
