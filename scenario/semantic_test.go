@@ -232,6 +232,9 @@ func TestLimits(t *testing.T) {
 		{"deep block", strings.Repeat("- ", 101) + "x", "x:1:201: nested more than 100 levels deep; a scenario needs far fewer"},
 		{"billion laughs", laughs, "aliases expand to too many values (over 100000); a scenario needs far fewer"},
 		{"self alias", "title: &t [*t]\n", "x:1:12: title[0]: alias *t is used inside its own anchor &t"},
+		// Found by FuzzParse: merging a list that holds an alias of
+		// itself recursed without end.
+		{"self merge", "a: &a [*a]\nb: {<<: *a}\n", "x:1:8: b: alias *a is used inside its own anchor &a"},
 		{"byte order mark", "\ufefftitle: 5\n", "x:1:8: title: must be text, got 5"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -425,34 +425,43 @@ func (t *tree) mapping(entries []*ast.MappingValueNode, path string, depth int) 
 // merge adds to m the entries of the mapping (or list of mappings) src
 // that m does not have yet.
 func (t *tree) merge(m map[string]any, src ast.Node, path string, pos parley.Pos, depth int) {
-	for {
-		// Look through anchors, aliases and tags to the merged node.
-		switch n := src.(type) {
-		case *ast.AnchorNode:
-			t.anchors[anchorName(n.Name)] = n.Value
-			src = n.Value
-			continue
-		case *ast.AliasNode:
-			name := anchorName(n.Value)
-			target, ok := t.anchors[name]
-			if !ok || t.active[name] {
-				t.errorf(t.pos(n), path, "unknown alias *%s: no anchor &%s comes before it", name, name)
-				return
-			}
-			src = target
-			continue
-		}
-		break
+	if depth > maxDepth {
+		t.notef(pos, path, "nested more than %d levels deep; a scenario needs far fewer", maxDepth)
+		return
 	}
 	switch n := src.(type) {
+	case *ast.AnchorNode:
+		name := anchorName(n.Name)
+		t.anchors[name] = n.Value
+		t.active[name] = true
+		t.merge(m, n.Value, path, pos, depth+1)
+		t.active[name] = false
+		return
+	case *ast.AliasNode:
+		name := anchorName(n.Value)
+		target, ok := t.anchors[name]
+		switch {
+		case !ok:
+			t.notef(t.pos(n), path, "unknown alias *%s: no anchor &%s comes before it", name, name)
+			return
+		case t.active[name]:
+			t.notef(t.pos(n), path, "alias *%s is used inside its own anchor &%s", name, name)
+			return
+		}
+		t.active[name] = true
+		t.inAlias++
+		t.merge(m, target, path, pos, depth+1)
+		t.inAlias--
+		t.active[name] = false
+		return
 	case *ast.SequenceNode:
 		for _, e := range n.Values {
-			t.merge(m, e, path, pos, depth)
+			t.merge(m, e, path, pos, depth+1)
 		}
 		return
 	case *ast.MappingNode, *ast.MappingValueNode:
-		// Read the merged mapping into a scratch tree so that its keys do
-		// not count as duplicates of the explicit ones.
+		// Read the merged mapping on its own, so that its keys do not
+		// count as duplicates of the explicit ones.
 		v, ok := t.convert(n, path, depth+1)
 		if mm, isMap := v.(map[string]any); ok && isMap {
 			for k, x := range mm {
