@@ -36,7 +36,8 @@
 //   - Each #D row becomes a stance with the row's position, salience and
 //     power, the last as the stance's capability: in decide, power is per
 //     actor and issue. An actor without a #D row for an issue takes no part
-//     in it.
+//     in it. The stance's Assumption records where it came from (file and
+//     line), since decide files carry no evidence.
 //
 // Identifiers: Parley issue ids must match ^[A-Za-z][A-Za-z0-9_]*$ and
 // actor ids ^[A-Za-z0-9][A-Za-z0-9_.-]*$, while decide allows any text. Each

@@ -509,6 +509,7 @@ func (p *parser) build(rows []row) *parley.Scenario {
 			Position:   parley.Point(st.x),
 			Salience:   parley.Point(st.s / salScale),
 			Capability: &c,
+			Assumption: fmt.Sprintf("as given in the decide file %s, line %d", p.name, st.line),
 			Note:       st.note,
 		})
 	}
