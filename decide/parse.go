@@ -283,9 +283,9 @@ type issueRow struct {
 }
 
 type stanceRow struct {
-	actor, issue     string
-	x, s, c          float64
-	note             string
+	actor, issue             string
+	x, s, c                  float64
+	note                     string
 	line                     int
 	actorCol, issCol, posCol int
 	xok                      bool // the position is a number
