@@ -145,12 +145,13 @@ type solver struct {
 	ok         []bool    // per issue: some actor has positive weight
 	pairIdx    []int32   // M×M: index of the issue pair
 	pairStart  []int32   // candidates of pair k are cands[pairStart[k]:pairStart[k+1]]
+	pairBest   []float64 // per pair: the highest gain of its live candidates (-1 if none)
 	cands      []cand
 	tied       []int32
 	pos, votes []float64 // issue-scale preferences and voting positions
 	wbuf       []float64
 	idx        []int
-	ext        []float64 // per actor: externality of the current exchange
+	extArena   []Externality
 }
 
 // Solve runs the rounds on in and writes the result into dst.
@@ -166,6 +167,7 @@ func (s *solver) Solve(ctx context.Context, in *parley.Instance, dst *parley.Res
 	dst.Reset("exchange")
 	dst.AppendRound(0, in.Position)
 	var detail *Detail
+	s.extArena = nil // the previous result may still hold it
 	if s.trace {
 		detail = &Detail{Rounds: make([]Round, 0, s.rounds)}
 	}
@@ -215,7 +217,6 @@ func (s *solver) setup(in *parley.Instance) {
 	s.pos = grow(s.pos, nm)
 	s.votes = grow(s.votes, nm)
 	s.wbuf = grow(s.wbuf, n)
-	s.ext = grow(s.ext, n)
 	if cap(s.left) < nm {
 		s.left = make([]bool, nm)
 	}
@@ -243,6 +244,7 @@ func (s *solver) setup(in *parley.Instance) {
 		s.pairStart = make([]int32, npairs+1)
 	}
 	s.pairStart = s.pairStart[:npairs+1]
+	s.pairBest = grow(s.pairBest, npairs)
 
 	copy(s.pos, in.Position)
 	copy(s.votes, in.Position)
@@ -336,8 +338,8 @@ func (s *solver) round(in *parley.Instance, r int, rd *Round, dst *parley.Result
 	if rd != nil {
 		rd.Candidates = len(s.cands)
 	}
-	for c := range s.cands {
-		s.eval(&s.cands[c])
+	for k := 0; k < pair; k++ {
+		s.recalcPair(k)
 	}
 
 	for {
@@ -442,7 +444,7 @@ func (s *solver) eval(c *cand) {
 	if roomP <= 0 || roomQ <= 0 {
 		return // the outcome is already at or past what the demander wants
 	}
-	capP, capQ := math.Min(fullP, roomP), math.Min(fullQ, roomQ)
+	capP, capQ := minf(fullP, roomP), minf(fullQ, roomQ)
 	// Equal gain: s_ip·dp − s_iq·dq = s_jq·dq − s_jp·dp.
 	r := (sip + sjp) / (siq + sjq)
 	var dp, dq, mi, mj float64
@@ -456,7 +458,7 @@ func (s *solver) eval(c *cand) {
 		mj = dp * s.sum[p] / wjp
 	}
 	gain := sip*dp - siq*dq
-	mi, mj = math.Min(mi, distI), math.Min(mj, distJ)
+	mi, mj = minf(mi, distI), minf(mj, distJ)
 	if gain < minGain || mi <= minMove || mj <= minMove {
 		return
 	}
@@ -495,7 +497,7 @@ func (s *solver) rex(c *cand, capP, capQ, fullP, fullQ, distI, distJ, roomP, roo
 	dp, dq := rexShifts(u, v, z, s.p, c.gain, sip, siq, sjp, sjq, capP, capQ)
 	mj := s.moveFor(dp, fullP, distJ, roomP, scaleP)
 	mi := s.moveFor(dq, fullQ, distI, roomQ, scaleQ)
-	mi, mj = math.Min(mi, distI), math.Min(mj, distJ)
+	mi, mj = minf(mi, distI), minf(mj, distJ)
 	if mi <= minMove || mj <= minMove {
 		c.alive = false
 		return
@@ -566,6 +568,15 @@ func maxGainJ(sip, siq, sjp, sjq, capP, capQ float64) float64 {
 	return sjq*dq - sjp*dp
 }
 
+// minf is the smaller of two numbers that are not NaN (cheaper than
+// math.Min, which handles NaN and signed zeros).
+func minf(a, b float64) float64 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
 func sign(x float64) float64 {
 	switch {
 	case x > 0:
@@ -577,23 +588,46 @@ func sign(x float64) float64 {
 }
 
 // pick returns the index of the next exchange to execute, or -1 when none
-// is left.
+// is left: the one with the highest gain, ties (gains within tieTol of
+// it) broken by the ties option.
 func (s *solver) pick() int {
-	best := -1
-	for c := range s.cands {
-		if s.cands[c].alive && (best < 0 || s.cands[c].gain > s.cands[best].gain) {
-			best = c
+	if s.compat != 0 {
+		// The emulation recomputes candidates across pairs without
+		// keeping the pair maxima.
+		for k := range s.pairBest {
+			best := -1.0
+			for c := s.pairStart[k]; c < s.pairStart[k+1]; c++ {
+				if x := &s.cands[c]; x.alive && x.gain > best {
+					best = x.gain
+				}
+			}
+			s.pairBest[k] = best
 		}
 	}
-	if best < 0 {
+	g := -1.0
+	for _, b := range s.pairBest {
+		if b > g {
+			g = b
+		}
+	}
+	if g < 0 {
 		return -1
 	}
-	g := s.cands[best].gain
+	// Gather the tied candidates in list order.
+	lim := g - tieTol*g
 	s.tied = s.tied[:0]
-	for c := range s.cands {
-		if s.cands[c].alive && s.cands[c].gain >= g-tieTol*g {
-			s.tied = append(s.tied, int32(c))
+	for k, b := range s.pairBest {
+		if b < lim {
+			continue
 		}
+		for c := s.pairStart[k]; c < s.pairStart[k+1]; c++ {
+			if x := &s.cands[c]; x.alive && x.gain >= lim {
+				s.tied = append(s.tied, c)
+			}
+		}
+	}
+	if len(s.tied) == 0 {
+		return -1
 	}
 	if len(s.tied) == 1 || s.first {
 		return int(s.tied[0])
@@ -646,12 +680,19 @@ func land(from, move, target float64) float64 {
 	return from + move
 }
 
+// recalcPair recomputes the live candidates of an issue pair and their
+// highest gain.
 func (s *solver) recalcPair(pair int) {
+	best := -1.0
 	for c := s.pairStart[pair]; c < s.pairStart[pair+1]; c++ {
-		if s.cands[c].alive {
-			s.eval(&s.cands[c])
+		if x := &s.cands[c]; x.alive {
+			s.eval(x)
+			if x.alive && x.gain > best {
+				best = x.gain
+			}
 		}
 	}
+	s.pairBest[pair] = best
 }
 
 // record writes the detail and events of an executed exchange.
@@ -669,7 +710,11 @@ func (s *solver) record(in *parley.Instance, r int, c *cand, fromI, fromJ, op0, 
 	// Externalities: the change in each third actor's utility, measured at
 	// its preferences, from the two outcome shifts.
 	op1, oq1 := s.out[p], s.out[q]
-	e.Externalities = []Externality{}
+	// The externalities of a run share chunks of memory.
+	if cap(s.extArena)-len(s.extArena) < s.n {
+		s.extArena = make([]Externality, 0, 64*s.n)
+	}
+	start := len(s.extArena)
 	for k := 0; k < s.n; k++ {
 		if k == i || k == j {
 			continue
@@ -686,15 +731,20 @@ func (s *solver) record(in *parley.Instance, r int, c *cand, fromI, fromJ, op0, 
 		if inner {
 			kind = "inner"
 		}
-		e.Externalities = append(e.Externalities, Externality{Actor: in.Actors[k], Value: v, Group: kind})
+		s.extArena = append(s.extArena, Externality{Actor: in.Actors[k], Value: v, Group: kind})
 	}
+	e.Externalities = s.extArena[start:len(s.extArena):len(s.extArena)]
 	rd.Exchanges = append(rd.Exchanges, e)
 	dst.Events = append(dst.Events,
 		parley.Event{Round: r, Actor: i, Issue: q, From: e.MoveI.From, To: e.MoveI.To, Other: j,
-			Why: fmt.Sprintf("exchange with %s: gives ground on %s for support on %s (gain %s)", in.Actors[j], ids(q), ids(p), fmtGain(c.gi))},
+			Why: why(in.Actors[j], ids(q), ids(p), c.gi)},
 		parley.Event{Round: r, Actor: j, Issue: p, From: e.MoveJ.From, To: e.MoveJ.To, Other: i,
-			Why: fmt.Sprintf("exchange with %s: gives ground on %s for support on %s (gain %s)", in.Actors[i], ids(p), ids(q), fmtGain(c.gj))},
+			Why: why(in.Actors[i], ids(p), ids(q), c.gj)},
 	)
 }
 
-func fmtGain(g float64) string { return strconv.FormatFloat(g, 'g', 4, 64) }
+// why explains an exchange move for a reader.
+func why(partner, gives, gets string, gain float64) string {
+	return "exchange with " + partner + ": gives ground on " + gives + " for support on " + gets +
+		" (gain " + strconv.FormatFloat(gain, 'g', 4, 64) + ")"
+}
