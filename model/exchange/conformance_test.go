@@ -181,31 +181,37 @@ func sameRun(a, b *parley.Result, tol float64) string {
 // Ensure that the effect of each of decide's quirks on the example files
 // stays as documented in docs/models/exchange.md (golden file
 // testdata/quirk_effects.golden; rewrite with -update after review). For
-// each quirk alone, and for all together (decide), it lists: the
+// each quirk alone, for all together (decide), and for the model with
+// random tie-breaks from three seeds, it lists: the
 // exchanges executed in round 1 and in 10 rounds, where the executed
 // exchanges first differ from the model's, and the mean and largest
 // absolute difference of the 10-round forecasts from the model's, in
 // points of the 0–100 scale.
 func TestQuirkEffects(t *testing.T) {
+	first := parley.Options{Params: map[string]string{"ties": "first"}}
 	variants := []struct {
 		name  string
+		opts  parley.Options
 		flags uint8
 	}{
-		{"model", 0},
-		{"tracking", exchange.CompatPath | exchange.QuirkTracking},
-		{"history", exchange.CompatPath | exchange.QuirkHistory},
-		{"first-step", exchange.CompatPath | exchange.QuirkFirstStep},
-		{"decide", exchange.DecideCompat},
+		{"model", first, 0},
+		{"tracking", first, exchange.CompatPath | exchange.QuirkTracking},
+		{"history", first, exchange.CompatPath | exchange.QuirkHistory},
+		{"first-step", first, exchange.CompatPath | exchange.QuirkFirstStep},
+		{"decide", first, exchange.DecideCompat},
+		// The model with random tie-breaks, for the effect of ties.
+		{"seed-1", parley.Options{Seed: 1}, 0},
+		{"seed-2", parley.Options{Seed: 2}, 0},
+		{"seed-3", parley.Options{Seed: 3}, 0},
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-16s %-10s %8s %8s %12s %8s %8s\n", "file", "variant", "round1", "total", "first-diff", "mean", "max")
 	for _, file := range []string{"sample_data.txt", "copenhagen.csv", "cop21.csv"} {
 		sc, in := loadDecide(t, file)
-		opts := parley.Options{Params: map[string]string{"ties": "first"}}
-		base := run(t, in, opts, 0)
+		base := run(t, in, first, 0)
 		bd := detail(t, base)
 		for _, v := range variants {
-			r := run(t, in, opts, v.flags)
+			r := run(t, in, v.opts, v.flags)
 			d := detail(t, r)
 			total := 0
 			diff := "-"
