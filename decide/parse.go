@@ -65,6 +65,29 @@ func Parse(name string, data []byte) (*parley.Scenario, error) {
 	return sc, nil
 }
 
+// Sniff reports whether head, the start of a file, looks like decide's
+// format: its first line that is not blank starts with one of the tags,
+// quoted or not. Command lines can use it to detect the format.
+func Sniff(head []byte) bool {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	for _, line := range strings.Split(string(head), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		tag, _, ok := leadingTag(line)
+		if !ok {
+			return false
+		}
+		switch tag {
+		case tagActor, tagIssue, tagPoint, tagStance, tagComment, tagAbout:
+			return true
+		}
+		return false
+	}
+	return false
+}
+
 type parser struct {
 	name  string
 	diags parley.Diagnostics

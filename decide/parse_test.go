@@ -383,3 +383,25 @@ func TestParseErrorsGolden(t *testing.T) {
 		t.Errorf("errors differ from %s (run with -update after review):\ngot:\n%s\nwant:\n%s", golden, got, want)
 	}
 }
+
+// Ensure that Sniff tells decide files from others by their first row.
+func TestSniff(t *testing.T) {
+	for _, tc := range []struct {
+		head string
+		want bool
+	}{
+		{"'#A'\t'Willems'\t'Willems'\n", true},
+		{"\xef\xbb\xbf\n\n#O\tCopenhagen\n", true},
+		{"#/;comment\n#A;x\n", true},
+		{"#D\ta\tb\t1\t1\t1", true},
+		{"title: Iran\nactors:\n", false},
+		{"{\"title\": \"x\"}", false},
+		{"#X\tfoo\n", false},
+		{"# a markdown heading\n", false},
+		{"", false},
+	} {
+		if got := decide.Sniff([]byte(tc.head)); got != tc.want {
+			t.Errorf("Sniff(%q) = %v, want %v", tc.head, got, tc.want)
+		}
+	}
+}
