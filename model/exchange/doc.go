@@ -94,7 +94,7 @@
 //     [0,1]. Here saliences are in [0,1] (package decide divides 0–100
 //     saliences by 100) and positions are normalised, so the thresholds mean
 //     the same on every input; the tie tolerance is relative.
-//   - Degenerate inputs. decide divides by zero on a zero salience in the
+//   - Degenerate inputs. decide can divide by zero on a zero salience in the
 //     salience ratio and on an issue nobody weighs; here the ratios are
 //     compared multiplied out, and an issue with no weight takes no part in
 //     exchanges (its forecast is NaN, and a note says so).
