@@ -1,8 +1,12 @@
 module github.com/parley-forecast/parley
 
-go 1.26
+go 1.26.0
 
-require github.com/spf13/cobra v1.10.2
+require (
+	github.com/go-pdf/fpdf v0.9.0
+	github.com/spf13/cobra v1.10.2
+	golang.org/x/net v0.62.0
+)
 
 require (
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
