@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/zlib"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -18,6 +17,8 @@ type pdfFile struct {
 	budget  int // bytes of decoded stream data still allowed
 	errs    []string
 	objStms int
+	tokens  int
+	fonts   map[pdfRef]*pdfFont
 }
 
 // Limits that keep a hostile file from using unbounded memory or time.
@@ -28,13 +29,58 @@ const (
 	maxObjStms   = 10000
 )
 
-var objHeader = regexp.MustCompile(`(\d{1,10})[ \t\r\n\f\x00]+(\d{1,5})[ \t\r\n\f\x00]+obj\b`)
+// objHeaders finds every "num gen obj" in data and returns, for each, the
+// object number and the offset just after "obj".
+func objHeaders(data []byte) (nums, ends []int) {
+	for off := 0; ; {
+		i := bytes.Index(data[off:], []byte("obj"))
+		if i < 0 {
+			return
+		}
+		at := off + i
+		off = at + 3
+		if off < len(data) && !isSpace(data[off]) && !isDelim(data[off]) {
+			continue // "objects", "endobj" is excluded below
+		}
+		p := at
+		skip := func() int {
+			n := 0
+			for p > 0 && isSpace(data[p-1]) {
+				p--
+				n++
+			}
+			return n
+		}
+		digits := func() (int, bool) {
+			end := p
+			for p > 0 && data[p-1] >= '0' && data[p-1] <= '9' && end-p < 10 {
+				p--
+			}
+			if p == end {
+				return 0, false
+			}
+			return atoi(data[p:end]), true
+		}
+		if skip() == 0 {
+			continue
+		}
+		if _, ok := digits(); !ok || skip() == 0 {
+			continue
+		}
+		num, ok := digits()
+		if !ok || num < 0 || (p > 0 && !isSpace(data[p-1]) && !isDelim(data[p-1])) {
+			continue
+		}
+		nums = append(nums, num)
+		ends = append(ends, off)
+	}
+}
 
 func readPDF(name string, data []byte) (*Doc, error) {
 	if !bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
 		return nil, parley.Errorf(parley.EINVALID, "%s: not a PDF (no %%PDF- header)", name)
 	}
-	f := &pdfFile{name: name, objs: map[int]any{}, budget: maxDecoded}
+	f := &pdfFile{name: name, objs: map[int]any{}, budget: maxDecoded, fonts: map[pdfRef]*pdfFont{}}
 	f.parseObjects(data)
 	if len(f.objs) == 0 {
 		return nil, parley.Errorf(parley.EINVALID, "%s: no PDF objects found; the file is damaged or truncated", name)
@@ -89,12 +135,9 @@ func uniq(xs []string) []string {
 // it, then expands object streams. Later definitions win, as in an
 // incrementally updated file.
 func (f *pdfFile) parseObjects(data []byte) {
-	for _, m := range objHeader.FindAllSubmatchIndex(data, -1) {
-		if m[0] > 0 && !isSpace(data[m[0]-1]) && !isDelim(data[m[0]-1]) {
-			continue // digits glued to something before: not a header
-		}
-		num := atoi(data[m[2]:m[3]])
-		l := &lexer{b: data, pos: m[1]}
+	nums, ends := objHeaders(data)
+	for k, num := range nums {
+		l := &lexer{b: data, pos: ends[k]}
 		v := l.object(0)
 		if d, ok := v.(pdfDict); ok {
 			save := l.pos

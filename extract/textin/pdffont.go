@@ -9,10 +9,10 @@ import (
 
 // A pdfFont turns the bytes of a shown string into text and widths.
 type pdfFont struct {
-	codeLen  int               // bytes per code: 1 for simple fonts, 2 for most CID fonts
-	toUni    map[uint32]string // from the ToUnicode CMap
-	enc      [256]rune         // simple fonts: code to rune (0 = none)
-	widths   map[uint32]float64
+	codeLen  int       // bytes per code: 1 for simple fonts, 2 for most CID fonts
+	toUni    *cmap     // from the ToUnicode CMap
+	enc      [256]rune // simple fonts: code to rune (0 = none)
+	widths   *widthMap
 	defWidth float64
 	cid      bool
 }
@@ -46,10 +46,10 @@ func (f *pdfFont) decode(s string) []glyph {
 		}
 		i += n
 		g := glyph{width: f.defWidth}
-		if w, ok := f.widths[code]; ok {
+		if w, ok := f.widths.lookup(code); ok {
 			g.width = w
 		}
-		if t, ok := f.toUni[code]; ok {
+		if t, ok := f.toUni.lookup(code); ok {
 			g.text = t
 		} else if !f.cid && code < 256 && f.enc[code] != 0 {
 			g.text = string(f.enc[code])
@@ -77,11 +77,11 @@ func (ex *textExtractor) loadFont(res pdfDict, name pdfName) *pdfFont {
 	fonts := ex.f.dict(res["Font"])
 	v := fonts[name]
 	if r, ok := v.(pdfRef); ok {
-		if f, ok := ex.fontCache[r]; ok {
+		if f, ok := ex.f.fonts[r]; ok {
 			return f
 		}
 		f := ex.f.buildFont(ex.f.dict(r))
-		ex.fontCache[r] = f
+		ex.f.fonts[r] = f
 		return f
 	}
 	if f, ok := ex.directFonts[string(name)]; ok {
@@ -147,10 +147,10 @@ func (f *pdfFile) buildFont(d pdfDict) *pdfFont {
 		font.enc = base
 		if fc, ok := f.resolve(d["FirstChar"]).(int); ok {
 			if ws, ok := f.resolve(d["Widths"]).(pdfArray); ok && fc >= 0 && fc < 1<<16 {
-				font.widths = map[uint32]float64{}
+				font.widths = &widthMap{one: map[uint32]float64{}}
 				for i, w := range ws {
 					if x, ok := num(f.resolve(w)); ok && i < 1<<16 {
-						font.widths[uint32(fc+i)] = x
+						font.widths.one[uint32(fc+i)] = x
 					}
 				}
 			}
@@ -180,14 +180,41 @@ func namedEncoding(n pdfName, def [256]rune) [256]rune {
 	return def
 }
 
+// A widthMap holds glyph widths: single codes, and ranges sharing one
+// width (kept as ranges so that a huge range costs nothing).
+type widthMap struct {
+	one    map[uint32]float64
+	ranges []widthRange
+}
+
+type widthRange struct {
+	lo, hi uint32
+	w      float64
+}
+
+func (m *widthMap) lookup(c uint32) (float64, bool) {
+	if m == nil {
+		return 0, false
+	}
+	if w, ok := m.one[c]; ok {
+		return w, true
+	}
+	for i := len(m.ranges) - 1; i >= 0; i-- {
+		if r := m.ranges[i]; c >= r.lo && c <= r.hi {
+			return r.w, true
+		}
+	}
+	return 0, false
+}
+
 // cidWidths reads a CIDFont's /W array: "c [w1 w2 …]" and "c1 c2 w".
-func (f *pdfFile) cidWidths(v any) map[uint32]float64 {
+func (f *pdfFile) cidWidths(v any) *widthMap {
 	a, ok := v.(pdfArray)
 	if !ok {
 		return nil
 	}
-	out := map[uint32]float64{}
-	for i := 0; i < len(a); {
+	out := &widthMap{one: map[uint32]float64{}}
+	for i := 0; i < len(a) && len(out.ranges) < maxCMap; {
 		c, ok := f.resolve(a[i]).(int)
 		if !ok || c < 0 || i+1 >= len(a) {
 			break
@@ -195,38 +222,84 @@ func (f *pdfFile) cidWidths(v any) map[uint32]float64 {
 		switch next := f.resolve(a[i+1]).(type) {
 		case pdfArray:
 			for j, w := range next {
-				if x, ok := num(f.resolve(w)); ok && len(out) < maxCMap {
-					out[uint32(c+j)] = x
+				if x, ok := num(f.resolve(w)); ok {
+					out.one[uint32(c+j)] = x
 				}
 			}
 			i += 2
 		default:
 			c2, ok1 := next.(int)
-			if i+2 >= len(a) || !ok1 {
+			if i+2 >= len(a) || !ok1 || c2 < c {
 				return out
 			}
 			w, ok2 := num(f.resolve(a[i+2]))
 			if !ok2 {
 				return out
 			}
-			for k := c; k <= c2 && len(out) < maxCMap; k++ {
-				out[uint32(k)] = w
-			}
+			out.ranges = append(out.ranges, widthRange{uint32(c), uint32(c2), w})
 			i += 3
 		}
 	}
 	return out
 }
 
+// A cmap maps character codes to text: single codes (bfchar) and ranges
+// (bfrange), the latter kept as ranges.
+type cmap struct {
+	one    map[uint32]string
+	ranges []cmapRange
+}
+
+type cmapRange struct {
+	lo, hi uint32
+	dst    []byte   // first destination; later codes add to its last unit
+	arr    []string // or one destination per code
+}
+
+func (m *cmap) lookup(c uint32) (string, bool) {
+	if m == nil {
+		return "", false
+	}
+	if s, ok := m.one[c]; ok {
+		return s, true
+	}
+	for i := len(m.ranges) - 1; i >= 0; i-- {
+		r := m.ranges[i]
+		if c < r.lo || c > r.hi {
+			continue
+		}
+		off := c - r.lo
+		if r.arr != nil {
+			if int(off) < len(r.arr) {
+				return r.arr[off], true
+			}
+			return "", false
+		}
+		d := append([]byte(nil), r.dst...)
+		switch {
+		case len(d) >= 2:
+			// Add off to the last UTF-16 unit, as writers expect.
+			u := uint32(d[len(d)-2])<<8 | uint32(d[len(d)-1])
+			u += off
+			d[len(d)-2], d[len(d)-1] = byte(u>>8), byte(u)
+		case len(d) == 1:
+			d[0] += byte(off)
+		}
+		return utf16BE(pdfString(d)), true
+	}
+	return "", false
+}
+
 // parseCMap reads the bfchar and bfrange mappings of a ToUnicode CMap and
 // the code length its codespace ranges give (0 if none).
-func parseCMap(data []byte) (map[uint32]string, int) {
-	m := map[uint32]string{}
+func parseCMap(data []byte) (*cmap, int) {
+	m := &cmap{one: map[uint32]string{}}
 	codeLen := 0
+	entries := 0
 	l := &lexer{b: data, content: true}
 	var prev []any
 	mode := ""
-	for {
+	for entries < maxCMap {
 		t := l.token()
 		if t == tokEOF {
 			break
@@ -258,8 +331,9 @@ func parseCMap(data []byte) (map[uint32]string, int) {
 			if len(prev) == 2 {
 				src, ok1 := prev[0].(pdfString)
 				dst, ok2 := prev[1].(pdfString)
-				if ok1 && ok2 && len(src) <= 4 && len(m) < maxCMap {
-					m[codeOf(src)] = utf16BE(dst)
+				if ok1 && ok2 && len(src) <= 4 {
+					m.one[codeOf(src)] = utf16BE(dst)
+					entries++
 				}
 				prev = prev[:0]
 			}
@@ -267,37 +341,20 @@ func parseCMap(data []byte) (map[uint32]string, int) {
 			if len(prev) == 3 {
 				lo, ok1 := prev[0].(pdfString)
 				hi, ok2 := prev[1].(pdfString)
-				if ok1 && ok2 && len(lo) <= 4 && len(hi) <= 4 {
-					a, b := codeOf(lo), codeOf(hi)
+				if ok1 && ok2 && len(lo) <= 4 && len(hi) <= 4 && codeOf(lo) <= codeOf(hi) {
+					r := cmapRange{lo: codeOf(lo), hi: codeOf(hi)}
 					switch dst := prev[2].(type) {
 					case pdfString:
-						base := []byte(dst)
-						for c := a; c <= b && len(m) < maxCMap; c++ {
-							d := append([]byte(nil), base...)
-							if len(d) > 0 {
-								off := c - a
-								// Add off to the last two bytes (a UTF-16
-								// unit), as writers expect.
-								if len(d) >= 2 {
-									u := uint32(d[len(d)-2])<<8 | uint32(d[len(d)-1])
-									u += off
-									d[len(d)-2], d[len(d)-1] = byte(u>>8), byte(u)
-								} else {
-									d[0] += byte(off)
-								}
-							}
-							m[c] = utf16BE(pdfString(d))
-							if c == 0xffffffff {
-								break
-							}
-						}
+						r.dst = []byte(dst)
 					case pdfArray:
-						for i, x := range dst {
-							if s, ok := x.(pdfString); ok && len(m) < maxCMap {
-								m[a+uint32(i)] = utf16BE(s)
-							}
+						r.arr = []string{}
+						for _, x := range dst {
+							s, _ := x.(pdfString)
+							r.arr = append(r.arr, utf16BE(s))
 						}
 					}
+					m.ranges = append(m.ranges, r)
+					entries++
 				}
 				prev = prev[:0]
 			}

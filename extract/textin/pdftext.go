@@ -51,12 +51,12 @@ type textExtractor struct {
 	lastSize                  float64
 }
 
-// maxOps bounds the operators interpreted per page (forms included).
-const maxOps = 5_000_000
+// maxTokens bounds the content tokens read per file, forms included (a
+// form may draw itself many times over).
+const maxTokens = 20_000_000
 
 func (ex *textExtractor) run(content []byte, res pdfDict, depth int) {
-	if ex.fontCache == nil {
-		ex.fontCache = map[pdfRef]*pdfFont{}
+	if ex.directFonts == nil {
 		ex.directFonts = map[string]*pdfFont{}
 		ex.gs.ctm = identity
 		ex.tm, ex.tlm = identity, identity
@@ -65,6 +65,9 @@ func (ex *textExtractor) run(content []byte, res pdfDict, depth int) {
 	l := &lexer{b: content, content: true}
 	var args []any
 	for {
+		if ex.f.tokens++; ex.f.tokens > maxTokens {
+			return
+		}
 		t := l.token()
 		if t == tokEOF {
 			return
@@ -77,9 +80,6 @@ func (ex *textExtractor) run(content []byte, res pdfDict, depth int) {
 				l.finish(t, 0)
 			}
 			continue
-		}
-		if ex.ops++; ex.ops > maxOps {
-			return
 		}
 		ex.do(string(op), args, res, depth, l)
 		args = args[:0]
