@@ -90,6 +90,22 @@ func ParseDictionary(name string, data []byte) (*Dictionary, error) {
 		col := len(text) - len(strings.TrimLeft(text, " \t")) + 1
 		fields := strings.Fields(text)
 		key := fields[0]
+		fieldCol := func(n int) int {
+			// The column of the n-th field (from 0).
+			c, k, in := 0, -1, false
+			for j, r := range text {
+				sp := r == ' ' || r == '\t'
+				if !sp && !in {
+					k++
+					if k == n {
+						return j + 1
+					}
+				}
+				in = !sp
+				c = j
+			}
+			return c + 1
+		}
 		rest := strings.TrimSpace(strings.TrimLeft(text, " \t")[len(key):])
 		if !indented {
 			actor, issue = nil, nil
@@ -101,7 +117,7 @@ func ParseDictionary(name string, data []byte) (*Dictionary, error) {
 				}
 				id, kind := fields[1], parley.ActorKind(fields[2])
 				if !actorIDRe.MatchString(id) {
-					bad(line, strings.Index(text, id)+1, "actor id %q must match %s", id, actorIDRe)
+					bad(line, fieldCol(1), "actor id %q must match %s", id, actorIDRe)
 					continue
 				}
 				okKind := false
@@ -109,16 +125,15 @@ func ParseDictionary(name string, data []byte) (*Dictionary, error) {
 					okKind = okKind || k == kind
 				}
 				if !okKind {
-					bad(line, strings.Index(text, fields[2])+1, "actor kind must be one of %s, got %q", kindList(), kind)
+					bad(line, fieldCol(2), "actor kind must be one of %s, got %q", kindList(), kind)
 					continue
 				}
 				if actors[id] {
-					bad(line, strings.Index(text, id)+1, "duplicate actor %q", id)
+					bad(line, fieldCol(1), "duplicate actor %q", id)
 					continue
 				}
 				actors[id] = true
-				nameAt := strings.Index(text, fields[2]) + len(fields[2])
-				actor = &ActorEntry{ID: id, Kind: kind, Name: strings.TrimSpace(text[nameAt:])}
+				actor = &ActorEntry{ID: id, Kind: kind, Name: strings.TrimSpace(text[fieldCol(3)-1:])}
 				d.Actors = append(d.Actors, actor)
 			case "issue":
 				if len(fields) < 3 {
@@ -127,16 +142,15 @@ func ParseDictionary(name string, data []byte) (*Dictionary, error) {
 				}
 				id := fields[1]
 				if !issueIDRe.MatchString(id) {
-					bad(line, strings.Index(text, id)+1, "issue id %q must match %s", id, issueIDRe)
+					bad(line, fieldCol(1), "issue id %q must match %s", id, issueIDRe)
 					continue
 				}
 				if issues[id] {
-					bad(line, strings.Index(text, id)+1, "duplicate issue %q", id)
+					bad(line, fieldCol(1), "duplicate issue %q", id)
 					continue
 				}
 				issues[id] = true
-				nameAt := strings.Index(text, id) + len(id)
-				issue = &IssueEntry{ID: id, Name: strings.TrimSpace(text[nameAt:])}
+				issue = &IssueEntry{ID: id, Name: strings.TrimSpace(text[fieldCol(2)-1:])}
 				d.Issues = append(d.Issues, issue)
 			default:
 				bad(line, col, "want \"actor\" or \"issue\" at the start of a line, got %q (alias lines are indented)", key)

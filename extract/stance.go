@@ -186,7 +186,26 @@ func (s *sentState) subjectOf(p int, depth int) (*subject, bool) {
 			return &c, true
 		}
 		return nil, false
-	case coords[t.low] || t.low == "nor":
+	case t.low == "nor":
+		// neither V1 nor V2: the subject of the verb group before
+		// "neither".
+		for j := p - 1; j >= 0 && j >= p-12; j-- {
+			if s.toks[j].low != "neither" {
+				continue
+			}
+			k := j - 1
+			for k >= 0 && (auxiliaries[s.toks[k].low] || adverbs[s.toks[k].low]) {
+				k--
+			}
+			if sub, ok := s.subjectOf(k, depth+1); ok {
+				c := *sub
+				c.rule, c.conf = ruleCoordinated, 0.65
+				return &c, true
+			}
+			return nil, false
+		}
+		fallthrough
+	case coords[t.low]:
 		if s.lastSubj != nil && s.lastSubj.actor != "" {
 			c := *s.lastSubj
 			c.rule, c.conf = ruleCoordinated, 0.7
@@ -230,8 +249,11 @@ func (s *sentState) window(from int) []int {
 		case t.text == ";" || t.text == ":" || t.text == "?" || t.text == "!":
 			return idx
 		case isDash(t.text):
-			// An unmatched dash starts an aside that is not the object.
-			if !parens[min(i+1, len(s.toks)-1)] {
+			// An unmatched dash starts an aside that is not the object;
+			// the dashes around a parenthetical are skipped.
+			opens := i+1 < len(s.toks) && parens[i+1]
+			closes := i > 0 && parens[i-1]
+			if !opens && !closes {
 				return idx
 			}
 			continue
