@@ -149,14 +149,6 @@ func (m *matcher) mentions(toks []token) []mention {
 	for k := range out {
 		mn := &out[k]
 		mn.paren = parens[mn.from]
-		var b strings.Builder
-		for i := mn.from; i < mn.to; i++ {
-			if i > mn.from {
-				b.WriteByte(' ')
-			}
-			b.WriteString(toks[i].text)
-		}
-		mn.text = b.String()
 		if mn.role == roleCompound {
 			continue
 		}
@@ -206,6 +198,17 @@ func (m *matcher) mentions(toks []token) []mention {
 				mn.role = rolePP
 			}
 		}
+	}
+	for k := range out {
+		mn := &out[k]
+		var b strings.Builder
+		for i := mn.from; i < mn.to; i++ {
+			if i > mn.from {
+				b.WriteByte(' ')
+			}
+			b.WriteString(toks[i].text)
+		}
+		mn.text = b.String()
 	}
 	kept := out[:0]
 	for _, mn := range out {

@@ -94,7 +94,7 @@ capability with the evidence behind them. See docs/ for the guide.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newValidateCmd(), newModelsCmd())
+	root.AddCommand(newRunCmd(), newValidateCmd(), newModelsCmd(), newExtractCmd())
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	}
