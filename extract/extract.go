@@ -5,6 +5,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/parley-forecast/parley"
@@ -56,11 +57,18 @@ type extractor struct {
 // src.
 func Proposals(src, text string, d *Dictionary) []Proposal {
 	if d == nil {
-		d = Builtin()
+		return builtinExtractor().proposals(src, text)
 	}
 	x := &extractor{d: d, m: newMatcher(d)}
 	return x.proposals(src, text)
 }
+
+// builtinExtractor is built once: the matcher over the built-in
+// dictionary is only read.
+var builtinExtractor = sync.OnceValue(func() *extractor {
+	d := Builtin()
+	return &extractor{d: d, m: newMatcher(d)}
+})
 
 func (x *extractor) proposals(src, text string) []Proposal {
 	rs := []rune(text)
