@@ -2,7 +2,6 @@ package decide_test
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,10 +10,9 @@ import (
 
 	parley "github.com/parley-forecast/parley"
 	"github.com/parley-forecast/parley/decide"
+	"github.com/parley-forecast/parley/internal/golden"
 	"github.com/parley-forecast/parley/internal/refdata"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 func mustParse(t *testing.T, name string, data []byte) *parley.Scenario {
 	t.Helper()
@@ -368,20 +366,7 @@ func TestParseErrorsGolden(t *testing.T) {
 	if err == nil {
 		t.Fatal("Parse succeeded on errors.tsv")
 	}
-	got := err.Error() + "\n"
-	golden := filepath.Join("testdata", "errors.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err2 := os.ReadFile(golden)
-	if err2 != nil {
-		t.Fatal(err2)
-	}
-	if got != string(want) {
-		t.Errorf("errors differ from %s (run with -update after review):\ngot:\n%s\nwant:\n%s", golden, got, want)
-	}
+	golden.Check(t, "errors.golden", []byte(err.Error()+"\n"))
 }
 
 // Ensure that Sniff tells decide files from others by their first row.

@@ -2,7 +2,6 @@ package exchange_test
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -11,10 +10,9 @@ import (
 	"testing"
 
 	"github.com/parley-forecast/parley"
+	"github.com/parley-forecast/parley/internal/golden"
 	"github.com/parley-forecast/parley/model/exchange"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 // Ensure round 1 on decide's sample_data.txt as upstream's own tests and
 // an independent recomputation give it: 240 candidates; first Willems
@@ -237,21 +235,8 @@ func TestQuirkEffects(t *testing.T) {
 			fmt.Fprintf(&b, "%-16s %-10s %8d %8d %12s %8.2f %8.2f\n", file, v.name, len(d.Rounds[0].Exchanges), total, diff, sum/float64(len(sc.Issues)), worst)
 		}
 	}
-	got := b.String()
-	t.Logf("\n%s", got)
-	golden := filepath.Join("testdata", "quirk_effects.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("quirk effects differ from %s (run with -update after review):\ngot:\n%s\nwant:\n%s", golden, got, want)
-	}
+	t.Logf("\n%s", b.String())
+	golden.Check(t, "quirk_effects.golden", []byte(b.String()))
 }
 
 func sameExchange(a, b exchange.Exchange) bool {
