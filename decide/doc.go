@@ -60,8 +60,8 @@
 // entry naming file:line:col and what was expected: unknown tags, missing
 // or non-numeric fields, unterminated quotes, rows that name undeclared
 // actors or issues, duplicate declarations and duplicate #D rows, a
-// position outside its issue's scale, a negative power, and a salience
-// below 0 or above 100.
+// position outside its issue's scale, a negative power, a salience below
+// 0 or above 100, and a file without actors or issues.
 //
 // # Deviations from decide's reader
 //

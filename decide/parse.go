@@ -426,6 +426,13 @@ func (p *parser) build(rows []row) *parley.Scenario {
 		}
 	}
 
+	if len(rows) > 0 && len(actors) == 0 {
+		p.errorf(rows[0].line, 0, "the file declares no actors: want at least one #A row")
+	}
+	if len(rows) > 0 && len(issues) == 0 {
+		p.errorf(rows[0].line, 0, "the file declares no issues: want at least one #P row")
+	}
+
 	// Scale points give each issue its bounds: the smallest and largest.
 	for _, pt := range points {
 		is, ok := issueByID[pt.issue]

@@ -204,6 +204,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad delimiter", "#A A A\n", []string{"1:3: cannot tell the field delimiter"}},
 		{"empty", "", []string{"1: the file is empty"}},
 		{"only comments without tags", "hello\n", []string{"1:1: want a tagged row"}},
+		{"no actors or issues", "\n#/\tjust a comment\n", []string{"2: the file declares no actors", "2: the file declares no issues"}},
+		{"no issues", "#A\tx\n", []string{"1: the file declares no issues"}},
 		{"invalid utf-8", head + "#/\t\xff\n", []string{"4: line is not valid UTF-8"}},
 		{"two errors, sorted", head + "#D\tA\tp\t500\t0.5\t1\n#D\tB\tp\t50\t0.5\t-2\n", []string{"4:8: position 500", "5:15: power -2"}},
 	} {
