@@ -8,21 +8,37 @@ import (
 	"github.com/parley-forecast/parley"
 	"github.com/parley-forecast/parley/analysis"
 	"github.com/parley-forecast/parley/models"
+	"github.com/parley-forecast/parley/scenario"
 )
 
-// benchScenario is the flagship scenario when a reader for it is
-// registered (see flagship_test.go), else a synthetic 14-actor × 5-issue
-// scenario with every input a range.
-var benchScenario = func(tb testing.TB) (*parley.Scenario, string) {
-	return synthetic(11, 14, 5, true), "synthetic-14x5"
+// flagship reads examples/iran-comprehensive-deal.yaml.
+func flagship(tb testing.TB) *parley.Scenario {
+	tb.Helper()
+	f, ds, err := scenario.ParseFile("../examples/iran-comprehensive-deal.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := ds.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return f.Scenario
 }
 
 // BenchmarkSimulate measures one Monte Carlo draw (fill the instance, run
-// the model with NoTrace, aggregate) per op, for each registered model and
-// 1 and 2 workers, also as CPU time per draw (cpu-ns/op). Allocations per
+// the model with NoTrace, aggregate) per op, on the flagship scenario and
+// a synthetic 14-actor × 5-issue one with every input a range, for each
+// registered model and 1 and 2 workers, also as CPU time per draw (cpu-ns/op). Allocations per
 // op must stay near zero: memory is flat in the number of draws.
 func BenchmarkSimulate(b *testing.B) {
-	s, name := benchScenario(b)
+	for _, sc := range []struct {
+		name string
+		s    *parley.Scenario
+	}{{"flagship", flagship(b)}, {"synthetic-14x5", synthetic(11, 14, 5, true)}} {
+		benchSimulate(b, sc.name, sc.s)
+	}
+}
+
+func benchSimulate(b *testing.B, name string, s *parley.Scenario) {
 	p, err := analysis.NewProblem(s)
 	if err != nil {
 		b.Fatal(err)
