@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/bits"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -174,8 +173,6 @@ func IsShardName(name string) bool {
 	return strings.HasPrefix(name, "shard-") && strings.HasSuffix(name, ".json")
 }
 
-var shardNameRE = regexp.MustCompile(`^shard-(\d+)-of-(\d+)\.json$`)
-
 // Shard is a decoded shard file.
 type Shard struct {
 	Format   string `json:"format"`
@@ -242,9 +239,6 @@ func decodeShard(m *Manifest, hash string, spec []byte, name string, data []byte
 	if s.Index < 0 || s.Index >= m.Shards {
 		return corrupt("shard index %d outside [0,%d)", s.Index, m.Shards)
 	}
-	if g := shardNameRE.FindStringSubmatch(base(name)); g == nil || g[1] != strconv.Itoa(s.Index) || g[2] != strconv.Itoa(s.Shards) {
-		return corrupt("holds shard %d of %d but is named %s (renamed?)", s.Index, s.Shards, base(name))
-	}
 	h := sha256.Sum256(s.Payload)
 	if hex.EncodeToString(h[:]) != s.PayloadSHA256 {
 		return corrupt("payload checksum mismatch (the file was changed or damaged)")
@@ -264,13 +258,6 @@ func decodeShard(m *Manifest, hash string, spec []byte, name string, data []byte
 		return corrupt("payload is of another simulation than the manifest describes")
 	}
 	return s.Index, &p, nil
-}
-
-func base(name string) string {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		return name[i+1:]
-	}
-	return name
 }
 
 type problem struct{ kind, file, msg string }
