@@ -214,6 +214,9 @@ func (j *sweepJob) runShard(i int, dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
 	path := filepath.Join(dir, sweep.ShardName(i, j.m.Shards))
 	if err := atomicfile.WriteFile(path, b, 0o644); err != nil {
 		return "", fmt.Errorf("writing %s: %w", path, err)
@@ -282,7 +285,7 @@ JOB_COMPLETION_INDEX.`,
 		},
 	}
 	cmd.Flags().IntVar(&shard, "shard", -1, "shard index I (default: $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX)")
-	cmd.Flags().StringVar(&dir, "dir", ".", "directory of the shard files (shared by all shards)")
+	cmd.Flags().StringVar(&dir, "dir", ".", "directory of the shard files, shared by all shards (created if missing)")
 	cmd.Flags().IntVar(&workers, "workers", 0, "parallel workers (0: all cores); results do not depend on it")
 	cmd.Flags().StringVar(&prog, "progress", "never", "progress bar on standard error: auto, always or never")
 	return cmd
