@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/bits"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -287,17 +288,39 @@ func Collect(m *Manifest, spec analysis.SimSpec, files []File) ([]*analysis.Part
 	var probs []problem
 	sorted := append([]File(nil), files...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	type decoded struct {
+		name string
+		i    int
+		p    *analysis.Partial
+	}
+	var ok []decoded
 	for _, f := range sorted {
 		i, p, pr := decodeShard(m, hash, want, f.Name, f.Data)
 		if pr != nil {
 			probs = append(probs, *pr)
 			continue
 		}
-		if parts[i] != nil {
-			probs = append(probs, problem{kind: "duplicated", file: f.Name, msg: fmt.Sprintf("shard %d is also in %s", i, from[i])})
-			continue
+		ok = append(ok, decoded{f.Name, i, p})
+	}
+	// Of several copies of a shard keep the one under the shard's own
+	// name (else the first by name) and report the others.
+	kept := make([]int, m.Shards)
+	for i := range kept {
+		kept[i] = -1
+	}
+	for pass := range 2 {
+		for j, d := range ok {
+			own := filepath.Base(d.name) == ShardName(d.i, m.Shards)
+			if (pass == 0) == own && kept[d.i] < 0 {
+				kept[d.i] = j
+				parts[d.i], from[d.i] = d.p, d.name
+			}
 		}
-		parts[i], from[i] = p, f.Name
+	}
+	for j, d := range ok {
+		if kept[d.i] != j {
+			probs = append(probs, problem{kind: "duplicated", file: d.name, msg: fmt.Sprintf("shard %d is also in %s", d.i, from[d.i])})
+		}
 	}
 	var missing []string
 	for i, p := range parts {

@@ -193,8 +193,8 @@ func TestCollectRefuses(t *testing.T) {
 	}{
 		{"missing", with(good[0], good[2]), []string{"missing: 1 of 3 shards: 1"}},
 		{"none", nil, []string{"missing: 3 of 3 shards: 0, 1, 2"}},
-		{"duplicated", with(good[0], good[1], good[2], rename(good[1], "d/shard-1-of-3 copy.json")),
-			[]string{"duplicated: d/shard-1-of-3.json: shard 1 is also in d/shard-1-of-3 copy.json"}},
+		{"duplicated", with(good[0], good[1], good[2], rename(good[1], "d/shard-1-of-3 copy.json"), rename(good[1], "d/shard-1-of-3 a.json")),
+			[]string{"duplicated: d/shard-1-of-3 copy.json: shard 1 is also in d/shard-1-of-3.json", "duplicated: d/shard-1-of-3 a.json: shard 1 is also in d/shard-1-of-3.json"}},
 		{"foreign manifest", with(good[0], rename(other[1], good[1].Name), good[2]),
 			[]string{"foreign: d/shard-1-of-3.json: written for manifest", "missing: 1 of 3 shards: 1"}},
 		{"foreign K", with(good[0], good[1], good[2], otherK[0]),
