@@ -90,7 +90,7 @@ type fixture struct {
 	o   analysis.SimOptions
 }
 
-func newFixture(t *testing.T, draws, seed uint64, k int) *fixture {
+func newFixture(t testing.TB, draws, seed uint64, k int) *fixture {
 	t.Helper()
 	path := filepath.Join(refdata.Root(), "examples", "iran-comprehensive-deal.yaml")
 	f, ds, err := scenario.ParseFile(path)
@@ -121,7 +121,7 @@ func newFixture(t *testing.T, draws, seed uint64, k int) *fixture {
 	return &fixture{m, p, cfg, o}
 }
 
-func (fx *fixture) spec(t *testing.T) analysis.SimSpec {
+func (fx *fixture) spec(t testing.TB) analysis.SimSpec {
 	s, err := analysis.NewSimSpec(fx.p, &fx.cfg, fx.o)
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func (fx *fixture) spec(t *testing.T) analysis.SimSpec {
 }
 
 // shards computes every shard file of the fixture.
-func (fx *fixture) shards(t *testing.T) []sweep.File {
+func (fx *fixture) shards(t testing.TB) []sweep.File {
 	t.Helper()
 	var fs []sweep.File
 	for i := range fx.m.Shards {
