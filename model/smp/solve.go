@@ -50,6 +50,10 @@ type Solver struct {
 	chosen       []int     // per actor: the bargain it takes
 	bi, bj       []float64 // scratch points
 
+	out []float64 // positions on the issues' scales
+	w   []float64
+	idx []int
+
 	// Win-probability scratch.
 	uniq  []int
 	equiv []int
@@ -72,8 +76,11 @@ func (s *Solver) Solve(ctx context.Context, in *parley.Instance, dst *parley.Res
 	if trace {
 		detail = &Detail{}
 	}
-	out := make([]float64, s.n*s.m)
-	s.export(s.x, out)
+	// out holds the positions on the issues' scales. A coordinate is
+	// converted back only when it moves, so unmoved positions stay
+	// bit-identical to the input.
+	s.out = append(s.out[:0], in.Position...)
+	out := s.out
 	dst.AppendRound(0, out)
 
 	var firstMove float64
@@ -91,9 +98,9 @@ func (s *Solver) Solve(ctx context.Context, in *parley.Instance, dst *parley.Res
 		round++
 		s.step(round, dst, trace)
 		move := s.moved()
+		s.export(out)
 		s.x, s.xNew = s.xNew, s.x
 		s.updateIdeals()
-		s.export(s.x, out)
 		if trace {
 			dst.AppendRound(round, out)
 		} else {
@@ -119,11 +126,13 @@ func (s *Solver) Solve(ctx context.Context, in *parley.Instance, dst *parley.Res
 		detail.Stop = stop
 		dst.Detail = detail
 	}
-	w := make([]float64, s.n)
-	idx := make([]int, 0, s.n)
+	s.w = grow(s.w, s.n)
+	if cap(s.idx) < s.n {
+		s.idx = make([]int, 0, s.n)
+	}
 	final := dst.Final()
 	for k := 0; k < s.m; k++ {
-		dst.Forecast = append(dst.Forecast, in.Outcome(k, final, w, idx))
+		dst.Forecast = append(dst.Forecast, in.Outcome(k, final, s.w, s.idx[:0]))
 	}
 	return nil
 }
@@ -327,17 +336,17 @@ func (s *Solver) buildAccommodation(in *parley.Instance, dst *parley.Result) err
 	return nil
 }
 
-// export writes normalised positions xs back on the issues' scales.
-func (s *Solver) export(xs, out []float64) {
+// export writes the coordinates that moved this round (s.x to s.xNew)
+// into out, on the issues' scales.
+func (s *Solver) export(out []float64) {
 	for a := 0; a < s.n; a++ {
 		for k := 0; k < s.m; k++ {
 			i := a*s.m + k
-			if !s.present[i] {
-				out[i] = math.NaN()
+			if !s.present[i] || s.xNew[i] == s.x[i] {
 				continue
 			}
 			is := s.in.Issues[k]
-			out[i] = is.Min + xs[i]*(is.Max-is.Min)
+			out[i] = is.Min + s.xNew[i]*(is.Max-is.Min)
 		}
 	}
 }
@@ -789,9 +798,9 @@ func (s *Solver) events(round int, dst *parley.Result) {
 			is := s.in.Issues[dim]
 			dst.Events = append(dst.Events, parley.Event{
 				Round: round, Actor: k, Issue: dim,
-				From:  is.Min + s.x[i]*(is.Max-is.Min),
-				To:    is.Min + s.xNew[i]*(is.Max-is.Min),
-				Why:   why, Other: other,
+				From: is.Min + s.x[i]*(is.Max-is.Min),
+				To:   is.Min + s.xNew[i]*(is.Max-is.Min),
+				Why:  why, Other: other,
 			})
 		}
 	}
