@@ -23,6 +23,7 @@ const (
 	OptBargainModel     = "bargain_model"      // KTAB BargnModel
 	OptAccommodation    = "accommodation"      // KTAB IdealAdjustment entries
 	OptRelations        = "relations"          // how scenario relations feed the accommodation matrix
+	OptKTABQuirks       = "ktab_quirks"        // replicate two KTAB bugs in the non-default bargain models
 )
 
 // Choice lists, in KTAB's enum order (the C API's integer codes are the
@@ -38,6 +39,7 @@ var (
 	interpNames        = []string{"S1P1", "S2P2", "S2PMax"}
 	bargainModelNames  = []string{"InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"}
 	relationModeNames  = []string{"ignore", "accommodate"}
+	quirkNames         = []string{"fix", "keep"}
 	defaultRoundsLimit = 100
 )
 
@@ -124,6 +126,7 @@ type config struct {
 	noTrace    bool
 	accomm     []accEntry
 	relations  bool
+	ktabQuirks bool
 }
 
 // accEntry is one explicit entry of the accommodation matrix, by actor id.
@@ -162,6 +165,8 @@ var info = parley.ModelInfo{
 			Doc: "entries of the ideal-accommodation matrix, \"ADJUSTER:REFERENCE=VALUE;...\" by actor id (KTAB XML IdealAdjustment); unlisted entries are the identity's, so an actor's ideal follows its own position"},
 		{Name: OptRelations, Default: "ignore", Choices: relationModeNames,
 			Doc: "ignore the scenario's relations (KTAB has none), or accommodate: an ally's position pulls an actor's ideal by the relation's strength, leverage pulls the pressed actor's ideal towards the one pressing it; rivalry cannot be expressed and is ignored"},
+		{Name: OptKTABQuirks, Default: "fix", Choices: quirkNames,
+			Doc: "keep replicates two KTAB bugs that only the non-default bargain models reach: InitRcvrInterp and PWCompInterp take the receiver's estimate of the initiator's expected gain as if it were its estimate of the initiator's chance, and PWCompInterp weights the receiver's side with the initiator's capability; fix (the default) uses the probability and the receiver's own capability"},
 	},
 }
 
@@ -190,6 +195,7 @@ func parseConfig(opts parley.Options) (config, error) {
 	c.ivb = interpModel(pick(opts, OptInterp, interpNames, int(ivS2P2)))
 	c.bMod = bargainModel(pick(opts, OptBargainModel, bargainModelNames, int(bmInitOnly)))
 	c.relations = pick(opts, OptRelations, relationModeNames, 0) == 1
+	c.ktabQuirks = pick(opts, OptKTABQuirks, quirkNames, 0) == 1
 	if opts.Rounds < 0 {
 		return config{}, parley.Errorf(parley.EINVALID, "model smp: rounds must not be negative, got %d", opts.Rounds)
 	}

@@ -41,11 +41,13 @@ type Solver struct {
 	risk           []float64 // n: risk attitudes R_i
 	pw             pce
 
-	// Bargains: the first n are the status quo of each actor; proposals follow.
+	// Bargains, in the order of their initiators; each initiator's status
+	// quo (a bargain with itself) precedes its proposals.
 	bInit, bRcvr []int
 	bPos         []float64 // per bargain 2m: the initiator's point, then the receiver's
 	queue        [][]int   // per actor: bargains in its queue
 	bu           []float64 // per bargain n: utility to each actor of the state it produces
+	sqBargain    int       // a status-quo bargain (they all leave the state as it is)
 	uq           []float64 // scratch: utilities of one queue's bargains
 	chosen       []int     // per actor: the bargain it takes
 	bi, bj       []float64 // scratch points
@@ -546,12 +548,14 @@ func (s *Solver) addBargain(init, rcvr int, bi, bj []float64) int {
 func (s *Solver) step(round int, dst *parley.Result, trace bool) {
 	n, m := s.n, s.m
 	s.bInit, s.bRcvr, s.bPos = s.bInit[:0], s.bRcvr[:0], s.bPos[:0]
-	for k := 0; k < n; k++ {
-		s.addBargain(k, k, s.x[k*m:k*m+m], s.x[k*m:k*m+m])
-		s.queue[k] = append(s.queue[k][:0], k)
-	}
-	// Challenges and proposals, in initiator order.
+	// Challenges and proposals, in initiator order. Each initiator's
+	// status quo comes first, then its proposal, so every actor's queue
+	// lists its bargains by initiator with its own status quo where its
+	// own proposals are: the order KTAB's threads produce when they run
+	// one after the other. (The order matters only for the asymmetric
+	// voting rule ASymProsp and for exact ties.)
 	for i := 0; i < n; i++ {
+		s.addBargain(i, i, s.x[i*m:i*m+m], s.x[i*m:i*m+m])
 		bestJ, bestEU, pIJ := -1, -1.0, 0.0
 		for j := 0; j < n; j++ {
 			if j == i {
@@ -568,39 +572,50 @@ func (s *Solver) step(round int, dst *parley.Result, trace bool) {
 		j := bestJ
 		bi, bj := s.bi, s.bj
 		s.interpolate(i, j, pIJ, 1-pIJ, bi, bj)
-		switch s.cfg.bMod {
-		case bmInitOnly:
-			b := s.addBargain(i, j, bi, bj)
-			s.queue[i] = append(s.queue[i], b)
-			s.queue[j] = append(s.queue[j], b)
-		case bmInitRcvr, bmPWComp:
-			b1 := s.addBargain(i, j, bi, bj)
-			pJI, _ := s.probEduChlg(j, i, i, j) // j's estimate that i defeats j
-			s.interpolate(i, j, pJI, 1-pJI, bi, bj)
-			if s.cfg.bMod == bmInitRcvr {
-				b2 := s.addBargain(i, j, bi, bj)
-				s.queue[i] = append(s.queue[i], b1, b2)
-				s.queue[j] = append(s.queue[j], b1, b2)
-				break
-			}
-			// Power-weighted compromise of the two interpolations, weights
-			// c·S of each side. KTAB weights the receiver's side with the
-			// initiator's capability (c_i·S_j); we use c_j·S_j.
-			wi := s.capv[i] * s.salSum[i]
-			wj := s.capv[j] * s.salSum[j]
-			if wi+wj == 0 {
-				wi, wj = 1, 1
-			}
-			p1 := s.bPos[b1*2*m : b1*2*m+2*m]
-			for k := 0; k < m; k++ {
-				bi[k] = (wi*p1[k] + wj*bi[k]) / (wi + wj)
-				bj[k] = (wi*p1[m+k] + wj*bj[k]) / (wi + wj)
-			}
-			// Replace the first bargain's points by the compromise.
-			copy(p1[:m], bi)
-			copy(p1[m:], bj)
-			s.queue[i] = append(s.queue[i], b1)
-			s.queue[j] = append(s.queue[j], b1)
+		if s.cfg.bMod == bmInitOnly {
+			s.addBargain(i, j, bi, bj)
+			continue
+		}
+		b1 := s.addBargain(i, j, bi, bj)
+		// j's estimate of the probability that i defeats j. KTAB takes
+		// the other half of the result, j's estimate of the change in i's
+		// expected utility, as if it were that probability.
+		pJI, duJI := s.probEduChlg(j, i, i, j)
+		if s.cfg.ktabQuirks {
+			pJI = duJI
+		}
+		s.interpolate(i, j, pJI, 1-pJI, bi, bj)
+		if s.cfg.bMod == bmInitRcvr {
+			s.addBargain(i, j, bi, bj)
+			continue
+		}
+		// Power-weighted compromise of the two interpolations, each side
+		// weighted by its capability times its total salience. KTAB
+		// weights the receiver's side with the initiator's capability,
+		// c_i·S_j.
+		wi := s.capv[i] * s.salSum[i]
+		wj := s.capv[j] * s.salSum[j]
+		if s.cfg.ktabQuirks {
+			wj = s.capv[i] * s.salSum[j]
+		}
+		if wi+wj == 0 {
+			wi, wj = 1, 1
+		}
+		p1 := s.bPos[b1*2*m : b1*2*m+2*m]
+		for k := 0; k < m; k++ {
+			bi[k] = (wi*p1[k] + wj*bi[k]) / (wi + wj)
+			bj[k] = (wi*p1[m+k] + wj*bj[k]) / (wi + wj)
+		}
+		copy(p1[:m], bi)
+		copy(p1[m:], bj)
+	}
+	for k := 0; k < n; k++ {
+		s.queue[k] = s.queue[k][:0]
+	}
+	for b, init := range s.bInit {
+		s.queue[init] = append(s.queue[init], b)
+		if r := s.bRcvr[b]; r != init {
+			s.queue[r] = append(s.queue[r], b)
 		}
 	}
 	// Utility to every actor of the state each bargain would produce.
@@ -610,6 +625,11 @@ func (s *Solver) step(round int, dst *parley.Result, trace bool) {
 		init, rcvr := s.bInit[b], s.bRcvr[b]
 		row := s.bu[b*n : b*n+n]
 		if init == rcvr {
+			if init > 0 {
+				copy(row, s.bu[s.sqBargain*n:s.sqBargain*n+n])
+				continue
+			}
+			s.sqBargain = b
 			for a := 0; a < n; a++ {
 				var u float64
 				own := s.own[a*n : a*n+n]
