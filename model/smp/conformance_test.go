@@ -2,7 +2,6 @@ package smp_test
 
 import (
 	"encoding/csv"
-	"fmt"
 	"math"
 	"os"
 	"strconv"
@@ -49,7 +48,10 @@ func TestConformanceKTAB(t *testing.T) {
 	} {
 		t.Run(tc.input, func(t *testing.T) {
 			f := loadKTAB(t, "reference/ktab/"+tc.input)
-			in := instanceOf(t, f.Scenario)
+			in, err := f.Scenario.Instance()
+			if err != nil {
+				t.Fatal(err)
+			}
 			n, m := in.N(), in.M()
 			want := refTrace(t, "reference/ktab/results/"+tc.ref, n, m)
 			res := run(t, in, parley.Options{Params: f.Params})
@@ -68,8 +70,6 @@ func TestConformanceKTAB(t *testing.T) {
 				}
 			}
 			t.Logf("%s: %d turns, max |ours - KTAB(2 dp)| = %.4g", tc.input, len(res.Trace)-1, maxDev)
-			_ = fmt.Sprint
-			_ = smp.New
 		})
 	}
 }

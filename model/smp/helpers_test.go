@@ -2,7 +2,6 @@ package smp_test
 
 import (
 	"context"
-	"math"
 	"os"
 	"testing"
 
@@ -11,52 +10,6 @@ import (
 	"github.com/parley-forecast/parley/ktab"
 	"github.com/parley-forecast/parley/model/smp"
 )
-
-// instanceOf compiles a scenario's modes into an Instance. It stands in for
-// (*parley.Scenario).Instance until the root package has it.
-func instanceOf(tb testing.TB, s *parley.Scenario) *parley.Instance {
-	tb.Helper()
-	n, m := len(s.Actors), len(s.Issues)
-	in := &parley.Instance{
-		Position:   make([]float64, n*m),
-		Salience:   make([]float64, n*m),
-		Capability: make([]float64, n*m),
-	}
-	actor := map[string]int{}
-	for i, a := range s.Actors {
-		in.Actors = append(in.Actors, a.ID)
-		actor[a.ID] = i
-	}
-	issue := map[string]int{}
-	for k, is := range s.Issues {
-		spec := parley.IssueSpec{ID: is.ID, Min: is.Scale.Min, Max: is.Scale.Max, Rule: is.Rule}
-		for _, v := range is.Vetoes {
-			spec.Vetoes = append(spec.Vetoes, actor[v])
-		}
-		in.Issues = append(in.Issues, spec)
-		issue[is.ID] = k
-	}
-	for i := range in.Position {
-		in.Position[i] = math.NaN()
-	}
-	for _, st := range s.Stances {
-		a, k := actor[st.Actor], issue[st.Issue]
-		i := a*m + k
-		in.Position[i] = st.Position.Mode
-		in.Salience[i] = st.Salience.Mode
-		in.Capability[i] = s.Actors[a].Capability.Mode
-		if st.Capability != nil {
-			in.Capability[i] = st.Capability.Mode
-		}
-	}
-	for _, r := range s.Relations {
-		in.Relations = append(in.Relations, parley.RelationSpec{From: actor[r.From], To: actor[r.To], Kind: r.Kind, Strength: r.Strength})
-	}
-	if err := in.Check(); err != nil {
-		tb.Fatal(err)
-	}
-	return in
-}
 
 // loadKTAB reads a KTAB file from the shared reference folder, skipping
 // when it is absent.
