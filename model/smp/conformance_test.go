@@ -2,6 +2,7 @@ package smp_test
 
 import (
 	"encoding/csv"
+	"fmt"
 	"math"
 	"os"
 	"strconv"
@@ -39,6 +40,30 @@ func refTrace(tb testing.TB, rel string, n, m int) [][]float64 {
 	return out
 }
 
+// refWinProbs reads KTAB's win probabilities for one input, keyed
+// "turn/actor".
+func refWinProbs(tb testing.TB, input string) map[string]float64 {
+	tb.Helper()
+	f, err := os.Open(refdata.Path(tb, "reference/ktab/results/win_probabilities_by_turn.csv"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, r := range rows[1:] { // input,seed,turn,actor,prob_position_wins
+		if r[0] != input {
+			continue
+		}
+		p, _ := strconv.ParseFloat(r[4], 64)
+		out[r[2]+"/"+r[3]] = p
+	}
+	return out
+}
+
 // TestConformanceKTAB checks every actor's position on every dimension at
 // every turn against KTAB's smpc output, to KTAB's 0.01 rounding.
 func TestConformanceKTAB(t *testing.T) {
@@ -70,6 +95,32 @@ func TestConformanceKTAB(t *testing.T) {
 				}
 			}
 			t.Logf("%s: %d turns, max |ours - KTAB(2 dp)| = %.4g", tc.input, len(res.Trace)-1, maxDev)
+
+			// Win probabilities, which KTAB prints to 4 decimals.
+			wp := refWinProbs(t, tc.input)
+			d, ok := res.Detail.(*smp.Detail)
+			if !ok {
+				t.Fatalf("Detail is %T, want *smp.Detail", res.Detail)
+			}
+			if len(d.Rounds) != len(res.Trace) {
+				t.Fatalf("%d rounds of detail for %d turns", len(d.Rounds), len(res.Trace))
+			}
+			checked := 0
+			for _, r := range d.Rounds {
+				for actor, p := range r.WinProbability {
+					w, ok := wp[fmt.Sprintf("%d/%s", r.Round, actor)]
+					if !ok {
+						t.Fatalf("no KTAB win probability for turn %d actor %s", r.Round, actor)
+					}
+					if math.Abs(math.Round(p*1e4)/1e4-w) > 1e-9 {
+						t.Errorf("turn %d actor %s: win probability %.6f, KTAB %.4f", r.Round, actor, p, w)
+					}
+					checked++
+				}
+			}
+			if checked != len(wp) {
+				t.Errorf("checked %d win probabilities, KTAB has %d", checked, len(wp))
+			}
 		})
 	}
 }
