@@ -178,18 +178,8 @@ func ParseCSV(name string, data []byte) (*File, error) {
 
 	// Actor lines.
 	rows := lines[2:]
-	if len(rows) < nAct {
-		last := hdr.num
-		if len(rows) > 0 {
-			last = rows[len(rows)-1].num
-		}
-		return nil, errAt(name, last+1, 0, "line 1 declares %d actors but only %d actor lines follow the header", nAct, len(rows))
-	}
-	if len(rows) > nAct {
-		return nil, errAt(name, rows[nAct].num, 1, "line 1 declares %d actors but more lines follow; fix the count or remove the line", nAct)
-	}
 	seen := map[string]int{}
-	for _, l := range rows {
+	for _, l := range rows[:min(len(rows), nAct)] {
 		if err := checkWidth(l, "the actor line"); err != nil {
 			return nil, err
 		}
@@ -226,6 +216,16 @@ func ParseCSV(name string, data []byte) (*File, error) {
 			a.sal = append(a.sal, s)
 		}
 		b.actors = append(b.actors, a)
+	}
+	if len(rows) < nAct {
+		last := hdr.num
+		if len(rows) > 0 {
+			last = rows[len(rows)-1].num
+		}
+		return nil, errAt(name, last+1, 0, "line 1 declares %d actors but only %d actor lines follow the header", nAct, len(rows))
+	}
+	if len(rows) > nAct {
+		return nil, errAt(name, rows[nAct].num, 1, "line 1 declares %d actors but more lines follow; fix the count or remove the line", nAct)
 	}
 	return &File{Scenario: b.scenario(name), Params: map[string]string{}}, nil
 }
@@ -305,8 +305,8 @@ func WriteCSV(w io.Writer, s *parley.Scenario) error {
 		if desc == "" && a.Name != a.ID {
 			desc = a.Name
 		}
-		var salSum, cw, c0 float64
-		sameCap, first := true, true
+		var salSum, cw, c0, csum float64
+		sameCap, first, present := true, true, 0
 		for k := 0; k < m; k++ {
 			x := st[i*m+k]
 			if x == nil {
@@ -323,13 +323,18 @@ func WriteCSV(w io.Writer, s *parley.Scenario) error {
 			}
 			salSum += x.Salience.Mode
 			cw += x.Salience.Mode * c
+			csum += c
+			present++
 		}
 		capv := a.Capability.Mode
-		if !first {
+		switch {
+		case first:
+		case sameCap:
 			capv = c0
-		}
-		if !sameCap && salSum > 0 {
+		case salSum > 0:
 			capv = cw / salSum
+		default:
+			capv = csum / float64(present)
 		}
 		if !(capv >= 0) || capv > 1e8 || math.IsInf(capv, 0) {
 			return parley.Errorf(parley.EINVALID, "ktab: actor %s: capability %g is outside KTAB's range [0, 1e8]", a.ID, capv)
@@ -346,17 +351,18 @@ func WriteCSV(w io.Writer, s *parley.Scenario) error {
 				continue
 			}
 			t := (x.Position.Mode - is.Scale.Min) / (is.Scale.Max - is.Scale.Min)
-			if is.Scale.Min == ScaleMin && is.Scale.Max == ScaleMax {
-				t = x.Position.Mode / 100
-			}
 			if !(t >= 0 && t <= 1) {
 				return parley.Errorf(parley.EINVALID, "ktab: actor %s, issue %s: position %g is off the scale [%g,%g]", a.ID, is.ID, x.Position.Mode, is.Scale.Min, is.Scale.Max)
+			}
+			pos := percent(t)
+			if is.Scale.Min == ScaleMin && is.Scale.Max == ScaleMax {
+				pos = strconv.FormatFloat(x.Position.Mode, 'g', -1, 64) // already KTAB's scale
 			}
 			sal := x.Salience.Mode * scale
 			if !(sal >= 0 && sal <= 1) {
 				return parley.Errorf(parley.EINVALID, "ktab: actor %s, issue %s: salience %g is outside [0,1]", a.ID, is.ID, x.Salience.Mode)
 			}
-			fields = append(fields, percent(t), percent(sal))
+			fields = append(fields, pos, percent(sal))
 		}
 		row(fields...)
 	}
@@ -366,8 +372,8 @@ func WriteCSV(w io.Writer, s *parley.Scenario) error {
 // percent formats v·100 with the fewest digits that read back (divided by
 // 100, as KTAB reads them) as exactly v.
 func percent(v float64) string {
-	for p := 1; p <= 17; p++ {
-		s := strconv.FormatFloat(v*100, 'g', p, 64)
+	for dec := 0; dec <= 17; dec++ {
+		s := strconv.FormatFloat(v*100, 'f', dec, 64)
 		if y, err := strconv.ParseFloat(s, 64); err == nil && y/100 == v {
 			return s
 		}

@@ -138,6 +138,9 @@ func (b *builder) scenario(file string) *parley.Scenario {
 	if s.Title == "" {
 		s.Title = strings.TrimSuffix(path.Base(file), path.Ext(file))
 	}
+	if s.Title == "" || s.Title == "." || s.Title == "/" {
+		s.Title = "KTAB scenario"
+	}
 	issueIDs := newIDs(true, "dim")
 	for k, d := range b.dims {
 		name := strings.TrimSpace(d)
@@ -161,10 +164,11 @@ func (b *builder) scenario(file string) *parley.Scenario {
 		})
 		for k := range b.dims {
 			s.Stances = append(s.Stances, parley.Stance{
-				Actor:    id,
-				Issue:    s.Issues[k].ID,
-				Position: parley.Point(a.pos[k]),
-				Salience: parley.Point(a.sal[k] / 100),
+				Actor:      id,
+				Issue:      s.Issues[k].ID,
+				Position:   parley.Point(a.pos[k]),
+				Salience:   parley.Point(a.sal[k] / 100),
+				Assumption: "as given in the KTAB scenario file",
 			})
 		}
 	}
