@@ -21,12 +21,18 @@ var (
 )
 
 // vote is the vote of an actor with weight w between options with
-// utilities ua and ub: positive supports a (KTAB Model::vote).
+// utilities ua and ub: positive supports a (KTAB Model::vote). The default
+// rule, Prop, is handled inline.
 func vote(vr votingRule, w, ua, ub float64) float64 {
+	if vr == vrProp {
+		return w * (ua - ub)
+	}
+	return voteOther(vr, w, ua, ub)
+}
+
+func voteOther(vr votingRule, w, ua, ub float64) float64 {
 	du := ua - ub
 	switch vr {
-	case vrProp:
-		return w * du
 	case vrBinary:
 		return w * binResp(du)
 	case vrPropBin:
@@ -177,21 +183,34 @@ func (w *pce) ensure(k int) {
 
 // coalitions fills w.c (k×k, row-major) with the strength of the coalition
 // for option a against option b: c[a*k+b] = 1e-8 + Σ_h max(0, v_h(a:b)),
-// where actor h (weight wt[h]) votes with utilities util(h, a), stored at
-// u[h*stride+off+a] (KTAB Model::coalitions).
-func (w *pce) coalitions(vr votingRule, wt []float64, u []float64, stride, off, k int) {
-	c := w.c
+// where actor h (weight wt[h]) votes with its utilities for the options,
+// given option-major: u[a*len(wt)+h] (KTAB Model::coalitions).
+func (w *pce) coalitions(vr votingRule, wt []float64, u []float64, k int) {
+	c, na := w.c, len(wt)
 	for i := 0; i < k; i++ {
+		ui := u[i*na : i*na+na]
 		for j := 0; j < i; j++ {
+			uj := u[j*na : j*na+na]
 			cij, cji := minCltnPCE, minCltnPCE
-			for h, wh := range wt {
-				row := u[h*stride+off:]
-				v := vote(vr, wh, row[i], row[j])
-				if v > 0 {
-					cij += v
+			if vr == vrProp {
+				for h, wh := range wt {
+					v := wh * (ui[h] - uj[h])
+					if v > 0 {
+						cij += v
+					}
+					if v < 0 {
+						cji -= v
+					}
 				}
-				if v < 0 {
-					cji -= v
+			} else {
+				for h, wh := range wt {
+					v := voteOther(vr, wh, ui[h], uj[h])
+					if v > 0 {
+						cij += v
+					}
+					if v < 0 {
+						cji -= v
+					}
 				}
 			}
 			c[i*k+j] = cij

@@ -36,10 +36,19 @@ type Solver struct {
 	// State.
 	x, xNew, ideal []float64 // n*m positions, next positions, ideals
 	d              []float64 // n*n salience-weighted distance from i's ideal to j's position
-	u0             []float64 // n*n risk-neutral utilities
+	dT             []float64 // n*n transpose of d
+	u0             []float64 // n*n risk-neutral utilities, option-major (u0[j*n+i] = 1 − d(i,j))
 	own            []float64 // n*n: U^a_aj, a's utility for j's position with its own risk attitude
 	risk           []float64 // n: risk attitudes R_i
 	pw             pce
+
+	// Perspective cache for probEduChlg: valid for estimator cH and
+	// initiator cI.
+	cH, cI int
+	wT     []float64 // n: c_t·S_t
+	rT     []float64 // n: r^h_t, h's estimate of t's risk attitude
+	uDiag  []float64 // n: U^h_tt
+	uI     []float64 // n: U^h_ti
 
 	// Bargains, in the order of their initiators; each initiator's status
 	// quo (a bargain with itself) precedes its proposals.
@@ -160,6 +169,11 @@ func (s *Solver) setup(in *parley.Instance, dst *parley.Result) error {
 	s.xNew = grow(s.xNew, n*m)
 	s.ideal = grow(s.ideal, n*m)
 	s.d = grow(s.d, n*n)
+	s.dT = grow(s.dT, n*n)
+	s.wT = grow(s.wT, n)
+	s.rT = grow(s.rT, n)
+	s.uDiag = grow(s.uDiag, n)
+	s.uI = grow(s.uI, n)
 	s.u0 = grow(s.u0, n*n)
 	s.own = grow(s.own, n*n)
 	s.risk = grow(s.risk, n)
@@ -225,6 +239,7 @@ func (s *Solver) setup(in *parley.Instance, dst *parley.Result) error {
 			S += s.sal[a*m+k]
 		}
 		s.salSum[a] = S
+		s.wT[a] = S * s.capv[a]
 	}
 	copy(s.ideal, s.x)
 	if err := s.buildAccommodation(in, dst); err != nil {
@@ -382,11 +397,13 @@ func (s *Solver) assess(turn int, dst *parley.Result) {
 				d = math.Sqrt(dsSqr / ssq)
 			}
 			s.d[i*n+j] = d
-			s.u0[i*n+j] = bsUtil(d, 0)
+			s.dT[j*n+i] = d
+			s.u0[j*n+i] = bsUtil(d, 0) // option-major: option j, voter i
 		}
 	}
+	s.cH, s.cI = -1, -1
 	s.pw.ensure(n)
-	s.pw.coalitions(s.cfg.vr, s.capv, s.u0, n, 0, n)
+	s.pw.coalitions(s.cfg.vr, s.capv, s.u0, n)
 	if !s.pw.solve(s.cfg.pcem, s.cfg.vpm, n) {
 		dst.Notes = append(dst.Notes, fmt.Sprintf("turn %d: the Markov PCE for risk attitudes stopped at %d iterations before converging", turn, markovMaxIter))
 	}
@@ -401,24 +418,48 @@ func (s *Solver) assess(turn int, dst *parley.Result) {
 	}
 }
 
+// perspective fills the cache of h's estimates used by probEduChlg for
+// challenges by i.
+func (s *Solver) perspective(h, i int) {
+	n := s.n
+	if s.cH != h {
+		rh := s.risk[h]
+		for t := 0; t < n; t++ {
+			r := estNRA(s.cfg.bigRAdj, rh, s.risk[t])
+			s.rT[t] = r
+			s.uDiag[t] = bsUtil(s.d[t*n+t], r)
+		}
+		s.cH, s.cI = h, -1
+	}
+	if s.cI != i {
+		col := s.dT[i*n : i*n+n]
+		for t := 0; t < n; t++ {
+			s.uI[t] = bsUtil(col[t], s.rT[t])
+		}
+		s.cI = i
+	}
+}
+
 // probEduChlg is h's estimate of the probability that i defeats j and of
 // the expected change in k's utility if i challenges j (KTAB
 // SMPState::probEduChlg).
 func (s *Solver) probEduChlg(h, k, i, j int) (float64, float64) {
 	n := s.n
-	d, R, ra, vr, tpc := s.d, s.risk, s.cfg.bigRAdj, s.cfg.vr, s.cfg.tpc
-	rh := R[h]
-	U := func(a, b int) float64 { return bsUtil(d[a*n+b], estNRA(ra, rh, R[a])) }
-	uii, uij, uji, ujj := U(i, i), U(i, j), U(j, i), U(j, j)
-	uki, ukj := U(k, i), U(k, j)
+	s.perspective(h, i)
+	vr, tpc := s.cfg.vr, s.cfg.tpc
+	rT, uI, uDiag := s.rT[:n], s.uI[:n], s.uDiag[:n]
+	colJ := s.dT[j*n : j*n+n]
+	// U^h_ab = u(d(a,b), r^h_a)
+	uii, uji := uI[i], uI[j]
+	uij, ujj := bsUtil(colJ[i], rT[i]), uDiag[j]
+	uki, ukj := uI[k], bsUtil(colJ[k], rT[k])
 	euSQ := uki + ukj
 	uhkij := uki + uki
 	uhkji := ukj + ukj
 
-	si, ci := s.salSum[i], s.capv[i]
-	sj, cj := s.salSum[j], s.capv[j]
-	contribI := vote(vr, si*ci, uii, uij)
-	contribJ := vote(vr, sj*cj, uji, ujj)
+	sj := s.salSum[j]
+	contribI := vote(vr, s.wT[i], uii, uij)
+	contribJ := vote(vr, s.wT[j], uji, ujj)
 	chij, chji := minCltnEdu, minCltnEdu
 	if contribI > 0 {
 		chij += contribI
@@ -433,14 +474,13 @@ func (s *Solver) probEduChlg(h, k, i, j int) (float64, float64) {
 		chji -= contribJ
 	}
 	ci0, cj0 := chij, chji
+	wT := s.wT[:n]
 	for t := 0; t < n; t++ {
 		if t == i || t == j {
 			continue
 		}
-		wn := s.salSum[t] * s.capv[t]
-		r := estNRA(ra, rh, R[t])
-		row := d[t*n:]
-		uni, unj, unn := bsUtil(row[i], r), bsUtil(row[j], r), bsUtil(row[t], r)
+		wn := wT[t]
+		uni, unj, unn := uI[t], bsUtil(colJ[t], rT[t]), uDiag[t]
 		// The third party's little contest: the principals and itself.
 		cn := vote(vr, wn, uni, unj)
 		cni, cnj := ci0, cj0
@@ -659,13 +699,11 @@ func (s *Solver) step(round int, dst *parley.Result, trace bool) {
 		q := s.queue[k]
 		nq := len(q)
 		s.uq = grow(s.uq, n*nq)
-		for a := 0; a < n; a++ {
-			for c, b := range q {
-				s.uq[a*nq+c] = s.bu[b*n+a]
-			}
+		for c, b := range q {
+			copy(s.uq[c*n:c*n+n], s.bu[b*n:b*n+n])
 		}
 		s.pw.ensure(nq)
-		s.pw.coalitions(s.cfg.vr, s.capv, s.uq, nq, 0, nq)
+		s.pw.coalitions(s.cfg.vr, s.capv, s.uq, nq)
 		if !s.pw.solve(s.cfg.pcem, s.cfg.vpm, nq) {
 			dst.Notes = append(dst.Notes, fmt.Sprintf("round %d: the Markov PCE over %s's bargains stopped at %d iterations before converging", round, s.in.Actors[k], markovMaxIter))
 		}
@@ -860,13 +898,13 @@ func (s *Solver) winProbabilities(turn int) RoundDetail {
 	}
 	nu := len(s.uniq)
 	s.uq = grow(s.uq, n*nu)
-	for a := 0; a < n; a++ {
-		for c, u := range s.uniq {
-			s.uq[a*nu+c] = s.own[a*n+u]
+	for c, u := range s.uniq {
+		for a := 0; a < n; a++ {
+			s.uq[c*n+a] = s.own[a*n+u]
 		}
 	}
 	s.pw.ensure(nu)
-	s.pw.coalitions(s.cfg.vr, s.capv, s.uq, nu, 0, nu)
+	s.pw.coalitions(s.cfg.vr, s.capv, s.uq, nu)
 	s.pw.solve(s.cfg.pcem, s.cfg.vpm, nu)
 	rd := RoundDetail{Round: turn, WinProbability: make(map[string]float64, n)}
 	for i := 0; i < n; i++ {
