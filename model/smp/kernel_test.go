@@ -164,21 +164,21 @@ func TestThreeActorsByHand(t *testing.T) {
 	// P(A beats B) = (0.7 + 0.167224)/(0.7 + 0.167224 + 1/3) = 0.722351;
 	// contest value 2·0.722351 + (17/12)·0.277649 = 1.838039;
 	// challenge value 0.4·2 + 0.6·1.838039 = 1.902824; gain 1.902824 − 41/24 = 0.194490.
-	p, du := s.probEduChlg(0, 0, 0, 1)
+	p, du := s.probEduChlg(&s.views[0], 0, 0, 0, 1)
 	near(t, "P(A>B) by A", p, 0.722351232, 1e-8)
 	near(t, "gain of A>B to A", du, 0.194489598, 1e-8)
 	// A's other option, C, is worth more: C gives in with probability 1 − 0.5 and
 	// B's third-party vote goes to A; gain 0.839661 (same arithmetic), so A targets C.
-	p, du = s.probEduChlg(0, 0, 0, 2)
+	p, du = s.probEduChlg(&s.views[0], 0, 0, 0, 2)
 	near(t, "P(A>C) by A", p, 0.839660892, 1e-8)
 	near(t, "gain of A>C to A", du, 0.839660892, 1e-8)
 	// B's best target is C (gain 0.196029; challenging A would lose 0.040444), and C's
 	// is B (gain 0.021508, P = 0.195344).
-	_, du = s.probEduChlg(1, 1, 1, 0)
+	_, du = s.probEduChlg(&s.views[0], 1, 1, 1, 0)
 	near(t, "gain of B>A to B", du, -0.040444142, 1e-8)
-	_, du = s.probEduChlg(1, 1, 1, 2)
+	_, du = s.probEduChlg(&s.views[0], 1, 1, 1, 2)
 	near(t, "gain of B>C to B", du, 0.196029051, 1e-8)
-	p, du = s.probEduChlg(2, 2, 2, 1)
+	p, du = s.probEduChlg(&s.views[0], 2, 2, 2, 1)
 	near(t, "gain of C>B to C", du, 0.021508077, 1e-8)
 
 	// C's bargain with B (S2P2): w_C = 0.5²·0.195344² = 0.009540, w_B = 0.6²·0.804656² = 0.233091,

@@ -125,10 +125,12 @@ func TestDictatorWithinRounding(t *testing.T) {
 }
 
 // TestStochastic: the same seed gives the same run whatever the number of
-// threads; another seed gives another run.
+// threads; another seed gives another run. Deterministic runs ignore the
+// seed and the number of workers.
 func TestStochastic(t *testing.T) {
-	in := randomKTAB(3, 12, 2)
-	opts := parley.Options{Seed: 5, Params: map[string]string{"transitions": "Stochastic"}}
+	// 50 actors: enough for the challenges to run on several workers.
+	in := randomKTAB(3, 50, 2)
+	opts := parley.Options{Seed: 5, Rounds: 6, Params: map[string]string{"transitions": "Stochastic"}}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	a := run(t, in, opts)
 	runtime.GOMAXPROCS(2)
@@ -145,10 +147,11 @@ func TestStochastic(t *testing.T) {
 	if !differs {
 		t.Errorf("seeds 5 to 8 all gave the same stochastic run")
 	}
-	det := run(t, in, parley.Options{Seed: 5})
-	det2 := run(t, in, parley.Options{Seed: 6})
+	det := run(t, in, parley.Options{Seed: 5, Rounds: 6})
+	runtime.GOMAXPROCS(1)
+	det2 := run(t, in, parley.Options{Seed: 6, Rounds: 6})
 	if fmt.Sprint(det.Trace) != fmt.Sprint(det2.Trace) {
-		t.Errorf("the seed changed a deterministic run")
+		t.Errorf("the seed or the number of workers changed a deterministic run")
 	}
 }
 

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/parley-forecast/parley"
 )
@@ -42,13 +45,14 @@ type Solver struct {
 	risk           []float64 // n: risk attitudes R_i
 	pw             pce
 
-	// Perspective cache for probEduChlg: valid for estimator cH and
-	// initiator cI.
-	cH, cI int
-	wT     []float64 // n: c_t·S_t
-	rT     []float64 // n: r^h_t, h's estimate of t's risk attitude
-	uDiag  []float64 // n: U^h_tt
-	uI     []float64 // n: U^h_ti
+	wT []float64 // n: c_t·S_t
+
+	// Challenges: one perspective cache per worker, and each initiator's
+	// best target (-1 for none) and its estimated chance against it.
+	views    []view
+	target   []int
+	targetP  []float64
+	nWorkers int
 
 	// Bargains, in the order of their initiators; each initiator's status
 	// quo (a bargain with itself) precedes its proposals.
@@ -171,9 +175,21 @@ func (s *Solver) setup(in *parley.Instance, dst *parley.Result) error {
 	s.d = grow(s.d, n*n)
 	s.dT = grow(s.dT, n*n)
 	s.wT = grow(s.wT, n)
-	s.rT = grow(s.rT, n)
-	s.uDiag = grow(s.uDiag, n)
-	s.uI = grow(s.uI, n)
+	s.target = grow(s.target, n)
+	s.targetP = grow(s.targetP, n)
+	// Challenges run in parallel when a round has enough of them to pay
+	// for it; each initiator's computation is the same whichever worker
+	// does it, so results do not depend on the number of workers.
+	s.nWorkers = 1
+	if n >= parallelMin {
+		s.nWorkers = min(runtime.GOMAXPROCS(0), n/16)
+	}
+	for len(s.views) < s.nWorkers {
+		s.views = append(s.views, view{})
+	}
+	for w := range s.views {
+		s.views[w].init(n)
+	}
 	s.u0 = grow(s.u0, n*n)
 	s.own = grow(s.own, n*n)
 	s.risk = grow(s.risk, n)
@@ -401,7 +417,9 @@ func (s *Solver) assess(turn int, dst *parley.Result) {
 			s.u0[j*n+i] = bsUtil(d, 0) // option-major: option j, voter i
 		}
 	}
-	s.cH, s.cI = -1, -1
+	for w := range s.views {
+		s.views[w].h, s.views[w].i = -1, -1
+	}
 	s.pw.ensure(n)
 	s.pw.coalitions(s.cfg.vr, s.capv, s.u0, n)
 	if !s.pw.solve(s.cfg.pcem, s.cfg.vpm, n) {
@@ -418,36 +436,95 @@ func (s *Solver) assess(turn int, dst *parley.Result) {
 	}
 }
 
-// perspective fills the cache of h's estimates used by probEduChlg for
-// challenges by i.
-func (s *Solver) perspective(h, i int) {
+// parallelMin is the number of actors from which challenges are
+// evaluated by several workers.
+const parallelMin = 48
+
+// A view caches estimator h's view used by probEduChlg for challenges by i.
+type view struct {
+	h, i      int
+	rT, uDiag []float64 // n: r^h_t (h's estimate of t's risk attitude), U^h_tt
+	uI        []float64 // n: U^h_ti
+}
+
+func (v *view) init(n int) {
+	v.h, v.i = -1, -1
+	v.rT = grow(v.rT, n)
+	v.uDiag = grow(v.uDiag, n)
+	v.uI = grow(v.uI, n)
+}
+
+// perspective makes v hold h's view for challenges by i.
+func (s *Solver) perspective(v *view, h, i int) {
 	n := s.n
-	if s.cH != h {
+	if v.h != h {
 		rh := s.risk[h]
 		for t := 0; t < n; t++ {
 			r := estNRA(s.cfg.bigRAdj, rh, s.risk[t])
-			s.rT[t] = r
-			s.uDiag[t] = bsUtil(s.d[t*n+t], r)
+			v.rT[t] = r
+			v.uDiag[t] = bsUtil(s.d[t*n+t], r)
 		}
-		s.cH, s.cI = h, -1
+		v.h, v.i = h, -1
 	}
-	if s.cI != i {
+	if v.i != i {
 		col := s.dT[i*n : i*n+n]
 		for t := 0; t < n; t++ {
-			s.uI[t] = bsUtil(col[t], s.rT[t])
+			v.uI[t] = bsUtil(col[t], v.rT[t])
 		}
-		s.cI = i
+		v.i = i
 	}
+}
+
+// bestTarget finds the target worth most to initiator i (KTAB
+// SMPState::bestChallenge: the first largest gain above 1e-5).
+func (s *Solver) bestTarget(v *view, i int) {
+	bestJ, bestEU, pIJ := -1, -1.0, 0.0
+	for j := 0; j < s.n; j++ {
+		if j == i {
+			continue
+		}
+		p, edu := s.probEduChlg(v, i, i, i, j)
+		if minSigEDU < edu && bestEU < edu {
+			bestJ, bestEU, pIJ = j, edu, p
+		}
+	}
+	s.target[i], s.targetP[i] = bestJ, pIJ
+}
+
+// bestTargets runs bestTarget for every initiator, on s.nWorkers workers.
+func (s *Solver) bestTargets() {
+	n := s.n
+	if s.nWorkers <= 1 {
+		for i := 0; i < n; i++ {
+			s.bestTarget(&s.views[0], i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < s.nWorkers; w++ {
+		v := &s.views[w]
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				s.bestTarget(v, i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // probEduChlg is h's estimate of the probability that i defeats j and of
 // the expected change in k's utility if i challenges j (KTAB
 // SMPState::probEduChlg).
-func (s *Solver) probEduChlg(h, k, i, j int) (float64, float64) {
+func (s *Solver) probEduChlg(v *view, h, k, i, j int) (float64, float64) {
 	n := s.n
-	s.perspective(h, i)
+	s.perspective(v, h, i)
 	vr, tpc := s.cfg.vr, s.cfg.tpc
-	rT, uI, uDiag := s.rT[:n], s.uI[:n], s.uDiag[:n]
+	rT, uI, uDiag := v.rT[:n], v.uI[:n], v.uDiag[:n]
 	colJ := s.dT[j*n : j*n+n]
 	// U^h_ab = u(d(a,b), r^h_a)
 	uii, uji := uI[i], uI[j]
@@ -475,6 +552,37 @@ func (s *Solver) probEduChlg(h, k, i, j int) (float64, float64) {
 	}
 	ci0, cj0 := chij, chji
 	wT := s.wT[:n]
+	if vr == vrProp && tpc == tpSemiCommit {
+		// The defaults, with vote and thirdPartyVote written out (same
+		// operations in the same order).
+		for t := 0; t < n; t++ {
+			if t == i || t == j {
+				continue
+			}
+			wn := wT[t]
+			uni, unj, unn := uI[t], bsUtil(colJ[t], rT[t]), uDiag[t]
+			cn := wn * (uni - unj)
+			cni, cnj := ci0, cj0
+			if cn > 0 {
+				cni = ci0 + cn
+			}
+			if cn < 0 {
+				cnj = cj0 - cn
+			}
+			pin := cni / (cni + cnj)
+			pjn := 1.0 - pin
+			uIKJ := (pin * (uni + uni + unn)) + (pjn * (unj + unj + unj))
+			uIJK := (pin * (uni + uni + uni)) + (pjn * (unj + unj + unn))
+			v := wn * (uIKJ - uIJK)
+			if v > 0 {
+				chij += v
+			}
+			if v < 0 {
+				chji -= v
+			}
+		}
+		return s.challengeValue(chij, chji, sj, uhkij, uhkji, euSQ)
+	}
 	for t := 0; t < n; t++ {
 		if t == i || t == j {
 			continue
@@ -499,6 +607,12 @@ func (s *Solver) probEduChlg(h, k, i, j int) (float64, float64) {
 			chji -= v
 		}
 	}
+	return s.challengeValue(chij, chji, sj, uhkij, uhkji, euSQ)
+}
+
+// challengeValue turns the coalition strengths for and against i into
+// i's chance and the expected gain of the challenge over the status quo.
+func (s *Solver) challengeValue(chij, chji, sj, uhkij, uhkji, euSQ float64) (float64, float64) {
 	phij := chij / (chij + chji)
 	phji := chji / (chij + chji)
 	euCntst := phij*uhkij + phji*uhkji
@@ -594,22 +708,13 @@ func (s *Solver) step(round int, dst *parley.Result, trace bool) {
 	// own proposals are: the order KTAB's threads produce when they run
 	// one after the other. (The order matters only for the asymmetric
 	// voting rule ASymProsp and for exact ties.)
+	s.bestTargets()
 	for i := 0; i < n; i++ {
 		s.addBargain(i, i, s.x[i*m:i*m+m], s.x[i*m:i*m+m])
-		bestJ, bestEU, pIJ := -1, -1.0, 0.0
-		for j := 0; j < n; j++ {
-			if j == i {
-				continue
-			}
-			p, edu := s.probEduChlg(i, i, i, j)
-			if minSigEDU < edu && bestEU < edu {
-				bestJ, bestEU, pIJ = j, edu, p
-			}
-		}
-		if bestJ < 0 {
+		j, pIJ := s.target[i], s.targetP[i]
+		if j < 0 {
 			continue
 		}
-		j := bestJ
 		bi, bj := s.bi, s.bj
 		s.interpolate(i, j, pIJ, 1-pIJ, bi, bj)
 		if s.cfg.bMod == bmInitOnly {
@@ -620,7 +725,7 @@ func (s *Solver) step(round int, dst *parley.Result, trace bool) {
 		// j's estimate of the probability that i defeats j. KTAB takes
 		// the other half of the result, j's estimate of the change in i's
 		// expected utility, as if it were that probability.
-		pJI, duJI := s.probEduChlg(j, i, i, j)
+		pJI, duJI := s.probEduChlg(&s.views[0], j, i, i, j)
 		if s.cfg.ktabQuirks {
 			pJI = duJI
 		}
