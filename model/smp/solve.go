@@ -1,11 +1,13 @@
 package smp
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -445,6 +447,7 @@ type view struct {
 	h, i      int
 	rT, uDiag []float64 // n: r^h_t (h's estimate of t's risk attitude), U^h_tt
 	uI        []float64 // n: U^h_ti
+	cand      []candidate
 }
 
 func (v *view) init(n int) {
@@ -477,18 +480,57 @@ func (s *Solver) perspective(v *view, h, i int) {
 
 // bestTarget finds the target worth most to initiator i (KTAB
 // SMPState::bestChallenge: the first largest gain above 1e-5).
+//
+// The gain of challenging j is linear in the chance P that i wins, so it
+// is at most max over P ∈ {0,1} of the challenge's value minus the status
+// quo's, which needs no third party. Targets are tried in decreasing order
+// of that bound and the search stops once no remaining bound can beat the
+// best gain found; ties still go to the lowest index, as in KTAB, so the
+// choice is the same as trying every target in order.
 func (s *Solver) bestTarget(v *view, i int) {
-	bestJ, bestEU, pIJ := -1, -1.0, 0.0
-	for j := 0; j < s.n; j++ {
+	n := s.n
+	s.perspective(v, i, i)
+	// U^i_ii and U^i_ij for each j.
+	uii := v.uI[i]
+	cand := v.cand[:0]
+	for j := 0; j < n; j++ {
 		if j == i {
 			continue
 		}
-		p, edu := s.probEduChlg(v, i, i, i, j)
-		if minSigEDU < edu && bestEU < edu {
-			bestJ, bestEU, pIJ = j, edu, p
+		uij := bsUtil(s.dT[j*n+i], v.rT[i])
+		sj := s.salSum[j]
+		vij, vji := uii+uii, uij+uij
+		hi := max(vij, (1-sj)*vij+sj*vji) - (uii + uij)
+		cand = append(cand, candidate{j, hi})
+	}
+	v.cand = cand
+	slices.SortFunc(cand, func(a, b candidate) int {
+		if a.bound != b.bound {
+			return cmp.Compare(b.bound, a.bound)
+		}
+		return a.j - b.j
+	})
+	bestJ, bestEU, pIJ := -1, -1.0, 0.0
+	for _, c := range cand {
+		// The margin covers rounding in the exact computation.
+		if c.bound+boundMargin <= max(minSigEDU, bestEU) {
+			break
+		}
+		p, edu := s.probEduChlg(v, i, i, i, c.j)
+		if minSigEDU < edu && (bestEU < edu || bestEU == edu && c.j < bestJ) {
+			bestJ, bestEU, pIJ = c.j, edu, p
 		}
 	}
 	s.target[i], s.targetP[i] = bestJ, pIJ
+}
+
+// boundMargin is far above the rounding error of a gain computed from
+// utilities in [0,1], and far below any gain that matters (1e-5).
+const boundMargin = 1e-9
+
+type candidate struct {
+	j     int
+	bound float64
 }
 
 // bestTargets runs bestTarget for every initiator, on s.nWorkers workers.
