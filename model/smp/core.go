@@ -1,6 +1,10 @@
 package smp
 
-import "math"
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+)
 
 // The kernels in this file follow KTAB's arithmetic operation by operation
 // (same operands, same order, same constants evaluated at run time rather
@@ -165,6 +169,7 @@ func round4(x float64) float64 {
 type pce struct {
 	c, pv, aux []float64 // k×k: coalition strengths, victory probabilities, Markov scratch
 	p, q       []float64
+	workers    int // goroutines for large coalition matrices
 }
 
 func (w *pce) ensure(k int) {
@@ -184,40 +189,76 @@ func (w *pce) ensure(k int) {
 // coalitions fills w.c (k×k, row-major) with the strength of the coalition
 // for option a against option b: c[a*k+b] = 1e-8 + Σ_h max(0, v_h(a:b)),
 // where actor h (weight wt[h]) votes with its utilities for the options,
-// given option-major: u[a*len(wt)+h] (KTAB Model::coalitions).
+// given option-major: u[a*len(wt)+h] (KTAB Model::coalitions). Rows are
+// shared among up to w.workers goroutines when there are many options;
+// every entry is computed the same way whoever computes it.
 func (w *pce) coalitions(vr votingRule, wt []float64, u []float64, k int) {
-	c, na := w.c, len(wt)
-	for i := 0; i < k; i++ {
-		ui := u[i*na : i*na+na]
-		for j := 0; j < i; j++ {
-			uj := u[j*na : j*na+na]
-			cij, cji := minCltnPCE, minCltnPCE
-			if vr == vrProp {
-				for h, wh := range wt {
-					v := wh * (ui[h] - uj[h])
-					if v > 0 {
-						cij += v
+	if w.workers > 1 && k >= parallelMin {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for g := 0; g < w.workers; g++ {
+			wg.Go(func() {
+				for {
+					i := k - 1 - int(next.Add(1)-1) // longest rows first
+					if i < 0 {
+						return
 					}
-					if v < 0 {
-						cji -= v
-					}
+					w.coalitionRow(vr, wt, u, k, i, w.aux)
 				}
-			} else {
-				for h, wh := range wt {
-					v := voteOther(vr, wh, ui[h], uj[h])
-					if v > 0 {
-						cij += v
-					}
-					if v < 0 {
-						cji -= v
-					}
+			})
+		}
+		wg.Wait()
+		// The rows left the strengths against option i in aux (row i,
+		// so that no two goroutines wrote to one cache line); move them.
+		for i := 0; i < k; i++ {
+			for j := 0; j < i; j++ {
+				w.c[j*k+i] = w.aux[i*k+j]
+			}
+		}
+		return
+	}
+	for i := 0; i < k; i++ {
+		w.coalitionRow(vr, wt, u, k, i, nil)
+	}
+}
+
+// coalitionRow fills c[i][j] for j < i and c[i][i], and c[j][i] — or,
+// when against is not nil, against[i][j] instead.
+func (w *pce) coalitionRow(vr votingRule, wt []float64, u []float64, k, i int, against []float64) {
+	c, na := w.c, len(wt)
+	ui := u[i*na : i*na+na]
+	for j := 0; j < i; j++ {
+		uj := u[j*na : j*na+na]
+		cij, cji := minCltnPCE, minCltnPCE
+		if vr == vrProp {
+			for h, wh := range wt {
+				v := wh * (ui[h] - uj[h])
+				if v > 0 {
+					cij += v
+				}
+				if v < 0 {
+					cji -= v
 				}
 			}
-			c[i*k+j] = cij
+		} else {
+			for h, wh := range wt {
+				v := voteOther(vr, wh, ui[h], uj[h])
+				if v > 0 {
+					cij += v
+				}
+				if v < 0 {
+					cji -= v
+				}
+			}
+		}
+		c[i*k+j] = cij
+		if against != nil {
+			against[i*k+j] = cji
+		} else {
 			c[j*k+i] = cji
 		}
-		c[i*k+i] = minCltnPCE
 	}
+	c[i*k+i] = minCltnPCE
 }
 
 // victoryProbs fills w.pv from w.c (KTAB Model::vProb for a matrix).

@@ -186,6 +186,7 @@ func (s *Solver) setup(in *parley.Instance, dst *parley.Result) error {
 	if n >= parallelMin {
 		s.nWorkers = min(runtime.GOMAXPROCS(0), n/16)
 	}
+	s.pw.workers = s.nWorkers
 	for len(s.views) < s.nWorkers {
 		s.views = append(s.views, view{})
 	}
