@@ -75,6 +75,8 @@ type Solver struct {
 	uniq  []int
 	equiv []int
 
+	neutralTurns, markovCapped int // for the notes
+
 	src *rand.PCG
 	rng *rand.Rand
 }
@@ -134,15 +136,26 @@ func (s *Solver) Solve(ctx context.Context, in *parley.Instance, dst *parley.Res
 			break
 		}
 	}
-	if stop != "converged" {
-		dst.Notes = append(dst.Notes, fmt.Sprintf("stopped at the round cap (%d) before the 2%% convergence rule was met", s.cfg.maxRounds))
-	}
 	if trace {
+		// Assess the final state for its win probabilities only; its
+		// notes would differ from a run without trace.
+		nt, mc := s.neutralTurns, s.markovCapped
 		s.assess(round, dst)
+		s.neutralTurns, s.markovCapped = nt, mc
 		detail.Rounds = append(detail.Rounds, s.winProbabilities(round))
 		detail.Stop = stop
 		dst.Detail = detail
 	}
+	if s.neutralTurns > 0 {
+		dst.Notes = append(dst.Notes, fmt.Sprintf("in %d turn(s) every position was equally likely to win, so every actor was taken to be risk neutral", s.neutralTurns))
+	}
+	if s.markovCapped > 0 {
+		dst.Notes = append(dst.Notes, fmt.Sprintf("%d Markov PCE(s) stopped at %d iterations before converging", s.markovCapped, markovMaxIter))
+	}
+	if stop != "converged" {
+		dst.Notes = append(dst.Notes, fmt.Sprintf("stopped at the round cap (%d) before the 2%% convergence rule was met", s.cfg.maxRounds))
+	}
+
 	s.w = grow(s.w, s.n)
 	if cap(s.idx) < s.n {
 		s.idx = make([]int, 0, s.n)
@@ -167,6 +180,7 @@ func grow[T any](b []T, n int) []T {
 func (s *Solver) setup(in *parley.Instance, dst *parley.Result) error {
 	n, m := in.N(), in.M()
 	s.n, s.m, s.in = n, m, in
+	s.neutralTurns, s.markovCapped = 0, 0
 	s.capv = grow(s.capv, n)
 	s.salSum = grow(s.salSum, n)
 	s.sal = grow(s.sal, n*m)
@@ -426,10 +440,10 @@ func (s *Solver) assess(turn int, dst *parley.Result) {
 	s.pw.ensure(n)
 	s.pw.coalitions(s.cfg.vr, s.capv, s.u0, n)
 	if !s.pw.solve(s.cfg.pcem, s.cfg.vpm, n) {
-		dst.Notes = append(dst.Notes, fmt.Sprintf("turn %d: the Markov PCE for risk attitudes stopped at %d iterations before converging", turn, markovMaxIter))
+		s.markovCapped++
 	}
 	if !bigR(s.cfg.bigRRng, s.pw.p, s.risk) {
-		dst.Notes = append(dst.Notes, fmt.Sprintf("turn %d: every position was equally likely to win, so every actor was taken to be risk neutral", turn))
+		s.neutralTurns++
 	}
 	for a := 0; a < n; a++ {
 		r := estNRA(s.cfg.bigRAdj, s.risk[a], s.risk[a])
@@ -853,7 +867,7 @@ func (s *Solver) step(round int, dst *parley.Result, trace bool) {
 		s.pw.ensure(nq)
 		s.pw.coalitions(s.cfg.vr, s.capv, s.uq, nq)
 		if !s.pw.solve(s.cfg.pcem, s.cfg.vpm, nq) {
-			dst.Notes = append(dst.Notes, fmt.Sprintf("round %d: the Markov PCE over %s's bargains stopped at %d iterations before converging", round, s.in.Actors[k], markovMaxIter))
+			s.markovCapped++
 		}
 		var c int
 		if s.cfg.stochastic {
