@@ -339,3 +339,48 @@ East,The east,1,50,0,50,100,
 	// North Spend 70 0.3
 	// bad.csv:4:30: saliences of South add up to 145; at most 100 is allowed
 }
+
+// TestOddCSV reads a file with padded and quoted fields, a blank line,
+// KTAB's &quot; and $$ escapes, and names that need cleaning into ids.
+func TestOddCSV(t *testing.T) {
+	f := parseFile(t, "testdata/odd.csv")
+	s := f.Scenario
+	var got []string
+	for _, a := range s.Actors {
+		got = append(got, a.ID+"|"+a.Name+"|"+a.Note)
+	}
+	want := []string{`x_y|x,y|"q"`, "x_y_2|x_y|", "9-9|9-9|,", "x.y|x.y|"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("actors %q, want %q", got, want)
+	}
+	if s.Title != "Odd, file" || s.Description != "padded" || s.Issues[0].ID != "A_B_Position" || s.Issues[0].Name != "A B Position" {
+		t.Errorf("title %q description %q issue %+v", s.Title, s.Description, s.Issues[0])
+	}
+	// Saliences are divided by 100 as KTAB divides them (0.33340000000000003).
+	sal := 33.34
+	if s.Stances[2].Position != parley.Point(33.33) || s.Stances[2].Salience != parley.Point(sal/100) {
+		t.Errorf("stance %+v", s.Stances[2])
+	}
+}
+
+func ExampleWriteCSV() {
+	s := &parley.Scenario{
+		Title:  "Tariff",
+		Actors: []parley.Actor{{ID: "us", Name: "US", Capability: parley.Point(50)}, {ID: "eu", Name: "EU", Capability: parley.Point(40)}, {ID: "cn", Name: "China", Capability: parley.Point(45)}},
+		Issues: []parley.Issue{{ID: "rate", Name: "Tariff rate", Scale: parley.Scale{Min: 0, Max: 25}}},
+		Stances: []parley.Stance{
+			{Actor: "us", Issue: "rate", Position: parley.Point(25), Salience: parley.Point(0.9)},
+			{Actor: "eu", Issue: "rate", Position: parley.Point(5), Salience: parley.Point(0.6)},
+			{Actor: "cn", Issue: "rate", Position: parley.Point(0), Salience: parley.Point(0.8)},
+		},
+	}
+	if err := ktab.WriteCSV(os.Stdout, s); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// Tariff,,3,1,
+	// Actor,Description,Power,Tariff rate,Tariff rate Salience,
+	// us,US,50,100,90,
+	// eu,EU,40,20,60,
+	// cn,China,45,0,80,
+}
