@@ -62,7 +62,6 @@ type Solver struct {
 	bPos         []float64 // per bargain 2m: the initiator's point, then the receiver's
 	queue        [][]int   // per actor: bargains in its queue
 	bu           []float64 // per bargain n: utility to each actor of the state it produces
-	sqBargain    int       // a status-quo bargain (they all leave the state as it is)
 	uq           []float64 // scratch: utilities of one queue's bargains
 	chosen       []int     // per actor: the bargain it takes
 	bi, bj       []float64 // scratch points
@@ -821,41 +820,19 @@ func (s *Solver) step(round int, dst *parley.Result, trace bool) {
 		}
 	}
 	// Utility to every actor of the state each bargain would produce.
+	// Bargain 0 is actor 0's status quo; every status quo leaves the state
+	// as it is.
 	nb := len(s.bInit)
 	s.bu = grow(s.bu, nb*n)
-	for b := 0; b < nb; b++ {
-		init, rcvr := s.bInit[b], s.bRcvr[b]
-		row := s.bu[b*n : b*n+n]
-		if init == rcvr {
-			if init > 0 {
-				copy(row, s.bu[s.sqBargain*n:s.sqBargain*n+n])
-				continue
-			}
-			s.sqBargain = b
-			for a := 0; a < n; a++ {
-				var u float64
-				own := s.own[a*n : a*n+n]
-				for l := 0; l < n; l++ {
-					u += own[l]
-				}
-				row[a] = u / float64(n)
-			}
-			continue
+	for a := 0; a < n; a++ {
+		var u float64
+		own := s.own[a*n : a*n+n]
+		for l := 0; l < n; l++ {
+			u += own[l]
 		}
-		pi := s.bPos[b*2*m : b*2*m+m]
-		pr := s.bPos[b*2*m+m : b*2*m+2*m]
-		for a := 0; a < n; a++ {
-			u := s.posUtil(a, pi)
-			u += s.posUtil(a, pr)
-			own := s.own[a*n : a*n+n]
-			for l := 0; l < n; l++ {
-				if l != init && l != rcvr {
-					u += own[l]
-				}
-			}
-			row[a] = u / float64(n)
-		}
+		s.bu[a] = u / float64(n)
 	}
+	s.parallel(nb, s.bargainUtility)
 	// Each actor takes one bargain from its queue.
 	for k := 0; k < n; k++ {
 		q := s.queue[k]
@@ -890,6 +867,59 @@ func (s *Solver) step(round int, dst *parley.Result, trace bool) {
 	if trace {
 		s.events(round, dst)
 	}
+}
+
+// bargainUtility fills row b of s.bu: the mean over all positions of each
+// actor's utility, the principals' positions replaced by the bargain's
+// points (KTAB updateBestBrgnPositions' brgnUtil).
+func (s *Solver) bargainUtility(b int) {
+	n, m := s.n, s.m
+	init, rcvr := s.bInit[b], s.bRcvr[b]
+	row := s.bu[b*n : b*n+n]
+	if init == rcvr {
+		if b > 0 {
+			copy(row, s.bu[:n])
+		}
+		return
+	}
+	pi := s.bPos[b*2*m : b*2*m+m]
+	pr := s.bPos[b*2*m+m : b*2*m+2*m]
+	for a := 0; a < n; a++ {
+		u := s.posUtil(a, pi)
+		u += s.posUtil(a, pr)
+		own := s.own[a*n : a*n+n]
+		for l := 0; l < n; l++ {
+			if l != init && l != rcvr {
+				u += own[l]
+			}
+		}
+		row[a] = u / float64(n)
+	}
+}
+
+// parallel runs f(0), …, f(count−1) on s.nWorkers workers; f(i) must
+// write only what belongs to i.
+func (s *Solver) parallel(count int, f func(int)) {
+	if s.nWorkers <= 1 {
+		for i := 0; i < count; i++ {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < s.nWorkers; w++ {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= count {
+					return
+				}
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // posUtil is actor a's utility for point p, measured from a's ideal with
