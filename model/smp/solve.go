@@ -832,7 +832,13 @@ func (s *Solver) step(round int, dst *parley.Result, trace bool) {
 		}
 		s.bu[a] = u / float64(n)
 	}
-	s.parallel(nb, s.bargainUtility)
+	if s.nWorkers > 1 {
+		s.parallel(nb, s.bargainUtility)
+	} else {
+		for b := 0; b < nb; b++ {
+			s.bargainUtility(b)
+		}
+	}
 	// Each actor takes one bargain from its queue.
 	for k := 0; k < n; k++ {
 		q := s.queue[k]
@@ -900,12 +906,6 @@ func (s *Solver) bargainUtility(b int) {
 // parallel runs f(0), …, f(count−1) on s.nWorkers workers; f(i) must
 // write only what belongs to i.
 func (s *Solver) parallel(count int, f func(int)) {
-	if s.nWorkers <= 1 {
-		for i := 0; i < count; i++ {
-			f(i)
-		}
-		return
-	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < s.nWorkers; w++ {
