@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/parley-forecast/parley"
+	"github.com/parley-forecast/parley/ktab"
 	"github.com/parley-forecast/parley/model/modeltest"
 	"github.com/parley-forecast/parley/model/smp"
 )
@@ -298,4 +299,22 @@ func Example() {
 	// turn 5: [29.459999999999997 49.43 49.43]
 	// turn 6: [29.459999999999997 49.43 49.43]
 	// forecast 29.46 (converged)
+}
+
+// TestKTABParams: every option the ktab package can return is one of
+// this model's, with KTAB's spellings.
+func TestKTABParams(t *testing.T) {
+	params := map[string]string{
+		ktab.ParamVictoryProb: "Octic", ktab.ParamPCE: "MarkovUniform", ktab.ParamTransitions: "Stochastic",
+		ktab.ParamVotingRule: "ASymProsp", ktab.ParamBigRAdjust: "TwoThirds", ktab.ParamBigRRange: "Min",
+		ktab.ParamThirdPartyCommit: "NoCommit", ktab.ParamInterp: "S1P1", ktab.ParamBargainModel: "PWCompInterp",
+		ktab.ParamAccommodation: "A:A=0.5;A:B=0.25",
+	}
+	if _, err := smp.New().Prepare(parley.Options{Params: params}); err != nil {
+		t.Fatal(err)
+	}
+	res := run(t, three(), parley.Options{Params: params, Seed: 1})
+	if len(res.Trace) < 2 {
+		t.Errorf("no rounds")
+	}
 }
