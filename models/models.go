@@ -8,12 +8,16 @@ import (
 
 	"github.com/parley-forecast/parley"
 	"github.com/parley-forecast/parley/model/baseline"
+	"github.com/parley-forecast/parley/model/eum"
+	"github.com/parley-forecast/parley/model/exchange"
 )
 
 // All returns every model, in the order they are listed to users: the
 // dynamic models first, then the baselines.
 func All() []parley.Model {
 	return []parley.Model{
+		eum.New(),
+		exchange.New(),
 		baseline.Compromise(),
 		baseline.Median(),
 	}

@@ -3,6 +3,7 @@
 //	parley run FILE [--model NAME] [--rounds N] [--variant NAME] [--format table|json|csv] [--out FILE]
 //	parley validate FILE...
 //	parley models
+//	parley extract ARTICLE... --out FILE [--aliases FILE] [--format yaml|json]
 //
 // Exit status: 0 on success, 1 when the input has problems or a run fails,
 // 2 when the command line itself is unusable.
@@ -94,7 +95,7 @@ capability with the evidence behind them. See docs/ for the guide.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newValidateCmd(), newModelsCmd())
+	root.AddCommand(newRunCmd(), newValidateCmd(), newModelsCmd(), newExtractCmd())
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	}
