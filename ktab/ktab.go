@@ -184,3 +184,42 @@ func parseNumber(s string) (float64, bool) {
 	}
 	return f, true
 }
+
+// Sniff reports whether head, the first bytes of a file, looks like a KTAB
+// scenario: XML whose root is <Scenario> (with KTAB's <Actors> or
+// <Dimensions>), or CSV whose first non-blank line has a name, a
+// description and two positive integers (actors, dimensions) and whose next
+// line has at least five fields.
+func Sniff(head []byte) bool {
+	head = bytes.TrimPrefix(head, bom)
+	t := bytes.TrimSpace(head)
+	if bytes.HasPrefix(t, []byte("<")) {
+		return bytes.Contains(t, []byte("<Scenario")) &&
+			(bytes.Contains(t, []byte("<Actors")) || bytes.Contains(t, []byte("<Dimensions")) || bytes.Contains(t, []byte("<prngSeed")))
+	}
+	var lines []string
+	for _, l := range strings.Split(string(head), "\n") {
+		l = strings.TrimSuffix(l, "\r")
+		if blankLine(l) {
+			continue
+		}
+		lines = append(lines, l)
+		if len(lines) == 2 {
+			break
+		}
+	}
+	if len(lines) < 2 {
+		return false
+	}
+	f1, err := splitCSVLine("", 1, lines[0])
+	if err != nil || len(f1) < 4 {
+		return false
+	}
+	for _, f := range f1[2:4] {
+		if v, err := strconv.Atoi(strings.TrimSpace(f.text)); err != nil || v < 1 {
+			return false
+		}
+	}
+	f2, err := splitCSVLine("", 2, lines[1])
+	return err == nil && len(f2) >= 5
+}

@@ -384,3 +384,25 @@ func ExampleWriteCSV() {
 	// eu,EU,40,20,60,
 	// cn,China,45,0,80,
 }
+
+func TestSniff(t *testing.T) {
+	for _, p := range []string{"testdata/tiny.csv", "testdata/tiny.xml", "testdata/odd.csv", "testdata/pairs.xml"} {
+		data, _ := os.ReadFile(p)
+		if !ktab.Sniff(data) {
+			t.Errorf("%s: not recognised", p)
+		}
+	}
+	for _, s := range []string{
+		"",
+		"title: A scenario\nactors: []\n",
+		"actor,capability,position,salience\nus,1,2,0.5\n",
+		"#A us United States\n#M nuclear\n",
+		"<?xml version=\"1.0\"?><html><body/></html>",
+		"S,D,3,1\n",
+		"S,D,x,1\nActor,Desc,Power,X,SX\n",
+	} {
+		if ktab.Sniff([]byte(s)) {
+			t.Errorf("%q taken for KTAB", s)
+		}
+	}
+}
