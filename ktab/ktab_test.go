@@ -21,6 +21,9 @@ func parseFile(t *testing.T, path string) *ktab.File {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !ktab.Sniff(data) {
+		t.Errorf("%s: Sniff does not recognise it", path)
+	}
 	f, err := ktab.Parse(filepath.Base(path), data)
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
