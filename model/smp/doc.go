@@ -75,6 +75,16 @@
 // of each actor's move is below 2 % of the first round's (plus 10⁻⁴), or
 // at the round cap (100 by default, Options.Rounds).
 //
+// # Work
+//
+// A round costs O(n³) (smpc also fills logging tables at O(n⁴) per round,
+// which this package leaves out). Each initiator tries targets in
+// decreasing order of an exact upper bound on their gain and stops when
+// no remaining bound can beat the best gain found. From 48 actors up,
+// challenges, bargain utilities and large coalition matrices are shared
+// among GOMAXPROCS workers; every number is computed the same way whichever
+// worker computes it, so results do not depend on the number of cores.
+//
 // # Output
 //
 // Result.Detail is a *Detail: for every turn, the probability KTAB reports

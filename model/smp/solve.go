@@ -70,9 +70,7 @@ type Solver struct {
 	w   []float64
 	idx []int
 
-	// Win-probability scratch.
-	uniq  []int
-	equiv []int
+	uniq []int // win probabilities: the distinct positions
 
 	neutralTurns, markovCapped int // for the notes
 
@@ -1064,7 +1062,6 @@ func (s *Solver) events(round int, dst *parley.Result) {
 func (s *Solver) winProbabilities(turn int) RoundDetail {
 	n, m := s.n, s.m
 	s.uniq = s.uniq[:0]
-	s.equiv = s.equiv[:0]
 	same := func(a, b int) bool {
 		var q float64
 		for k := 0; k < m; k++ {
