@@ -98,6 +98,11 @@ capability with the evidence behind them. See docs/ for the guide.`,
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newRunCmd(), newValidateCmd(), newModelsCmd(), newConvertCmd(), newExtractCmd())
+	root.AddCommand(newCompareCmd())
+	root.AddCommand(newSimulateCmd())
+	root.AddCommand(newLeverageCmd())
+	root.AddCommand(newSensitivityCmd())
+	root.AddCommand(newStrategyCmd())
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	}
