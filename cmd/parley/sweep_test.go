@@ -148,6 +148,26 @@ func testSweepProcesses(t *testing.T) {
 	if e := runParley(t, dir, nil, 2, "sweep", "plan", flagship(t), "--analysis", "sensitivity", "--out", "s.json"); !strings.Contains(e, "sensitivity sweeps are not supported") {
 		t.Errorf("stderr %q", e)
 	}
+	// A manifest of another Parley version, or with its scenario edited,
+	// is refused by run and merge.
+	mb := readFile(t, filepath.Join(dir, "m3.json"))
+	for _, c := range []struct{ from, to, want string }{
+		{`"parley_version": "`, `"parley_version": "0.0.1-other`, "was planned with Parley 0.0.1-other"},
+		{`"content": "`, `"content": "AAAA`, "does not match its sha256"},
+	} {
+		eb := bytes.Replace(mb, []byte(c.from), []byte(c.to), 1)
+		if bytes.Equal(eb, mb) {
+			t.Fatalf("edit %q not applied", c.from)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "edited.json"), eb, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range [][]string{{"run", "edited.json", "--shard", "0"}, {"merge", "edited.json"}} {
+			if e := runParley(t, dir, nil, 1, append([]string{"sweep"}, append(a, "--dir", "shards3")...)...); !strings.Contains(e, c.want) {
+				t.Errorf("sweep %s of a manifest edited to %q: %s", a[0], c.to, e)
+			}
+		}
+	}
 }
 
 // testSweepKill: a shard process killed with SIGKILL leaves nothing merge
