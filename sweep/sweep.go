@@ -248,6 +248,17 @@ func decodeShard(m *Manifest, hash string, spec []byte, name string, data []byte
 	if s.Lo != lo || s.Hi != hi {
 		return corrupt("range [%d,%d), shard %d of this sweep is [%d,%d)", s.Lo, s.Hi, s.Index, lo, hi)
 	}
+	// Compare the payload's spec before decoding the aggregate, whose size
+	// the spec sets (a 10,000-bin histogram per issue).
+	var head struct {
+		Spec json.RawMessage `json:"spec"`
+	}
+	if err := json.Unmarshal(s.Payload, &head); err != nil {
+		return corrupt("%v", err)
+	}
+	if !bytes.Equal(head.Spec, spec) {
+		return corrupt("payload is of another simulation than the manifest describes")
+	}
 	var p analysis.Partial
 	if err := json.Unmarshal(s.Payload, &p); err != nil {
 		return corrupt("%v", err)
