@@ -48,7 +48,7 @@ func FuzzCollect(f *testing.F) {
 			_ = err.Error()
 			return
 		}
-		all, err := sweep.Merge(spec, parts)
+		all, err := sweep.Merge(fx.m, spec, parts)
 		if err != nil {
 			t.Fatal(err)
 		}

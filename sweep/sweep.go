@@ -281,11 +281,13 @@ type File struct {
 }
 
 // Collect checks files, every candidate shard file found for m, against m
-// and spec (NewSimSpec of the manifest's problem) and returns the K
-// partials in shard order. Unless every shard is present exactly once and
-// every file belongs to m and is intact, it returns an EINVALID *Error
-// listing every missing, duplicated, foreign and corrupt file.
-func Collect(m *Manifest, spec analysis.SimSpec, files []File) ([]*analysis.Partial, error) {
+// and spec (NewSimSpec of the manifest's problem) and returns the K shard
+// files in shard order, for Merge. Unless every shard is present exactly
+// once and every file belongs to m and is intact, it returns an EINVALID
+// *Error listing every missing, duplicated, foreign and corrupt file. It
+// keeps no decoded aggregate (each holds a 10,000-bin histogram per
+// issue), so its memory is that of the files, whatever K.
+func Collect(m *Manifest, spec analysis.SimSpec, files []File) ([]File, error) {
 	want, err := json.Marshal(spec)
 	if err != nil {
 		return nil, err
@@ -294,24 +296,24 @@ func Collect(m *Manifest, spec analysis.SimSpec, files []File) ([]*analysis.Part
 		return nil, parley.Errorf(parley.EINVALID, "the manifest's simulation does not match its scenario")
 	}
 	hash := m.Hash()
-	parts := make([]*analysis.Partial, m.Shards)
+	parts := make([]File, m.Shards)
+	have := make([]bool, m.Shards)
 	from := make([]string, m.Shards)
 	var probs []problem
 	sorted := append([]File(nil), files...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
 	type decoded struct {
-		name string
-		i    int
-		p    *analysis.Partial
+		f File
+		i int
 	}
 	var ok []decoded
 	for _, f := range sorted {
-		i, p, pr := decodeShard(m, hash, want, f.Name, f.Data)
+		i, _, pr := decodeShard(m, hash, want, f.Name, f.Data)
 		if pr != nil {
 			probs = append(probs, *pr)
 			continue
 		}
-		ok = append(ok, decoded{f.Name, i, p})
+		ok = append(ok, decoded{f, i})
 	}
 	// Of several copies of a shard keep the one under the shard's own
 	// name (else the first by name) and report the others.
@@ -321,21 +323,21 @@ func Collect(m *Manifest, spec analysis.SimSpec, files []File) ([]*analysis.Part
 	}
 	for pass := range 2 {
 		for j, d := range ok {
-			own := filepath.Base(d.name) == ShardName(d.i, m.Shards)
+			own := filepath.Base(d.f.Name) == ShardName(d.i, m.Shards)
 			if (pass == 0) == own && kept[d.i] < 0 {
 				kept[d.i] = j
-				parts[d.i], from[d.i] = d.p, d.name
+				parts[d.i], have[d.i], from[d.i] = d.f, true, d.f.Name
 			}
 		}
 	}
 	for j, d := range ok {
 		if kept[d.i] != j {
-			probs = append(probs, problem{kind: "duplicated", file: d.name, msg: fmt.Sprintf("shard %d is also in %s", d.i, from[d.i])})
+			probs = append(probs, problem{kind: "duplicated", file: d.f.Name, msg: fmt.Sprintf("shard %d is also in %s", d.i, from[d.i])})
 		}
 	}
 	var missing []string
-	for i, p := range parts {
-		if p == nil {
+	for i, h := range have {
+		if !h {
 			missing = append(missing, strconv.Itoa(i))
 		}
 	}
@@ -361,10 +363,26 @@ func abbreviate(xs []string) string {
 	return strings.Join(xs, ", ")
 }
 
-// Merge reduces complete shard partials in shard (run-index) order.
-func Merge(spec analysis.SimSpec, parts []*analysis.Partial) (*analysis.Partial, error) {
+// Merge decodes the shard files Collect returned, checking each again, and
+// adds their aggregates in shard (run-index) order, one at a time.
+func Merge(m *Manifest, spec analysis.SimSpec, files []File) (*analysis.Partial, error) {
+	if len(files) != m.Shards {
+		return nil, parley.Errorf(parley.EINVALID, "%d shard files for %d shards", len(files), m.Shards)
+	}
+	want, err := json.Marshal(spec)
+	if err != nil {
+		return nil, err
+	}
+	hash := m.Hash()
 	out := analysis.NewPartial(spec)
-	for i, p := range parts {
+	for i, f := range files {
+		j, p, pr := decodeShard(m, hash, want, f.Name, f.Data)
+		if pr != nil {
+			return nil, parley.Errorf(parley.EINVALID, "%s: %s: %s", pr.kind, pr.file, pr.msg)
+		}
+		if j != i {
+			return nil, parley.Errorf(parley.EINVALID, "%s holds shard %d, not %d", f.Name, j, i)
+		}
 		if err := out.Merge(p); err != nil {
 			return nil, fmt.Errorf("shard %d: %w", i, err)
 		}

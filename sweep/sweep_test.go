@@ -164,7 +164,7 @@ func TestMergeEqualsOnePass(t *testing.T) {
 		if err != nil {
 			t.Fatalf("K=%d: %v", k, err)
 		}
-		all, err := sweep.Merge(fx.spec(t), parts)
+		all, err := sweep.Merge(fx.m, fx.spec(t), parts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +217,7 @@ func TestCollectRefuses(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			parts, err := sweep.Collect(fx.m, fx.spec(t), c.files)
 			if err == nil {
-				t.Fatalf("accepted %d partials", len(parts))
+				t.Fatalf("accepted %d files", len(parts))
 			}
 			for _, w := range c.want {
 				if !strings.Contains(err.Error(), w) {

@@ -331,7 +331,7 @@ func (f *mergeFlags) merge(cmd *cobra.Command, j *sweepJob) error {
 	if err != nil {
 		return err
 	}
-	all, err := sweep.Merge(j.spec, parts)
+	all, err := sweep.Merge(j.m, j.spec, parts)
 	if err != nil {
 		return err
 	}
