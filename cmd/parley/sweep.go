@@ -139,6 +139,11 @@ type sweepJob struct {
 // it carries, refusing a manifest of another Parley version or one whose
 // scenario no longer compiles to the fingerprint it was planned with.
 func openSweep(cmd *cobra.Command, path string, workers int, progressMode string) (*sweepJob, error) {
+	switch progressMode {
+	case "auto", "always", "never":
+	default:
+		return nil, usagef("--progress must be auto, always or never, got %q", progressMode)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -287,7 +292,7 @@ JOB_COMPLETION_INDEX.`,
 	cmd.Flags().IntVar(&shard, "shard", -1, "shard index I (default: $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX)")
 	cmd.Flags().StringVar(&dir, "dir", ".", "directory of the shard files, shared by all shards (created if missing)")
 	cmd.Flags().IntVar(&workers, "workers", 0, "parallel workers (0: all cores); results do not depend on it")
-	cmd.Flags().StringVar(&prog, "progress", "never", "progress bar on standard error: auto, always or never")
+	cmd.Flags().StringVar(&prog, "progress", "auto", "progress bar on standard error: auto (only on a terminal), always or never")
 	return cmd
 }
 
@@ -412,6 +417,6 @@ func newSweepLocalCmd() *cobra.Command {
 	}
 	f.register(cmd)
 	cmd.Flags().IntVar(&workers, "workers", 0, "parallel workers (0: all cores); results do not depend on it")
-	cmd.Flags().StringVar(&prog, "progress", "never", "progress bar on standard error: auto, always or never")
+	cmd.Flags().StringVar(&prog, "progress", "auto", "progress bar on standard error: auto (only on a terminal), always or never")
 	return cmd
 }
