@@ -101,6 +101,7 @@ capability with the evidence behind them. See docs/ for the guide.`,
 	root.AddCommand(newLeverageCmd())
 	root.AddCommand(newSensitivityCmd())
 	root.AddCommand(newStrategyCmd())
+	root.AddCommand(newReportCmd())
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	}
