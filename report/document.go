@@ -444,7 +444,7 @@ func (b *Brief) driversSection() section {
 		sec.Blocks = append(sec.Blocks, para("The scenario gives every input as a single number, so there is no uncertainty to attribute."))
 		return sec
 	}
-	sec.Blocks = append(sec.Blocks, para("Morris screening of the %d inputs given as ranges (%d trajectories, %d levels, %d model runs): μ* is the mean absolute change of the output when the input moves across its whole range, in the output's units (for a question, the change in the probability that it holds).", len(r.Inputs), r.Trajectories, r.Levels, r.Evaluations))
+	sec.Blocks = append(sec.Blocks, para("Morris screening of the %d inputs given as ranges (%d trajectories, %d levels, %d model runs): μ* is the mean absolute elementary effect: the change of the output per move of the input across its whole range, in the output's units; μ is its signed mean and σ its spread (large σ: the effect depends on the other inputs). A question counts 1 when it holds and 0 when not, so its μ* above 1 means a part of the input's range flips it.", len(r.Inputs), r.Trajectories, r.Levels, r.Evaluations))
 	for _, o := range r.Outputs {
 		title := o.ID
 		if o.Kind == "issue" {
