@@ -41,6 +41,9 @@ type table struct {
 	// Align per column: 'l' or 'r'.
 	Align string
 	Rows  [][]string
+	// Wide tables take the page's width, half of it for the last column
+	// (evidence).
+	Wide bool
 }
 
 // plotRef names a plot; the renderer draws it in its own format.
@@ -496,12 +499,12 @@ func (b *Brief) inputsSection() section {
 	s := b.Scenario
 	sec := section{ID: "inputs", Title: "Inputs and evidence"}
 	sec.Blocks = append(sec.Blocks, para("Every number the model uses, as the scenario gives it: the most likely value with its range (low–high) where uncertain. Each stance cites verbatim quotes from the sources below or is marked ASSUMPTION with the analyst's reasoning."))
-	at := &table{Caption: "Actors", Head: []string{"Actor", "Kind", "Capability", "Evidence"}, Align: "llrl"}
+	at := &table{Wide: true, Caption: "Actors", Head: []string{"Actor", "Kind", "Capability", "Evidence"}, Align: "llrl"}
 	for _, a := range s.Actors {
 		at.Rows = append(at.Rows, []string{a.Name + " (" + a.ID + ")", string(a.Kind), value(a.Capability), evidenceText(a.Evidence)})
 	}
 	sec.Blocks = append(sec.Blocks, block{Table: at})
-	st := &table{Caption: "Stances", Head: []string{"Actor", "Issue", "Position", "Salience", "Capability", "Basis"}, Align: "llrrrl"}
+	st := &table{Wide: true, Caption: "Stances", Head: []string{"Actor", "Issue", "Position", "Salience", "Capability", "Basis"}, Align: "llrrrl"}
 	for _, x := range s.Stances {
 		c := "–"
 		if x.Capability != nil {
@@ -511,7 +514,7 @@ func (b *Brief) inputsSection() section {
 		if x.Assumption != "" {
 			a := "ASSUMPTION: " + x.Assumption
 			if basis != "" {
-				basis = a + " " + basis
+				basis = a + "\n" + basis
 			} else {
 				basis = a
 			}
@@ -523,7 +526,7 @@ func (b *Brief) inputsSection() section {
 	}
 	sec.Blocks = append(sec.Blocks, block{Table: st})
 	if len(s.Relations) > 0 {
-		rt := &table{Caption: "Relations", Head: []string{"From", "To", "Kind", "Strength", "Evidence"}, Align: "lllrl"}
+		rt := &table{Wide: true, Caption: "Relations", Head: []string{"From", "To", "Kind", "Strength", "Evidence"}, Align: "lllrl"}
 		for _, r := range s.Relations {
 			rt.Rows = append(rt.Rows, []string{b.actorName(r.From), b.actorName(r.To), string(r.Kind), num(r.Strength), evidenceText(r.Evidence)})
 		}
@@ -549,7 +552,7 @@ func (b *Brief) inputsSection() section {
 	return sec
 }
 
-// evidenceText renders quotes as “quote” [source].
+// evidenceText renders quotes as “quote” [source], one a line.
 func evidenceText(es []parley.Evidence) string {
 	var parts []string
 	for _, e := range es {
@@ -559,7 +562,7 @@ func evidenceText(es []parley.Evidence) string {
 		}
 		parts = append(parts, t)
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, "\n")
 }
 
 func (b *Brief) reproduceSection() section {

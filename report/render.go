@@ -54,7 +54,7 @@ func inlineSVG(b []byte) string {
 	return strings.TrimSpace(s)
 }
 
-var htmlTmpl = htmltemplate.Must(htmltemplate.New("brief").Funcs(htmltemplate.FuncMap{"align": align}).Parse(`<!DOCTYPE html>
+var htmlTmpl = htmltemplate.Must(htmltemplate.New("brief").Funcs(htmltemplate.FuncMap{"align": align, "lines": lines}).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -66,11 +66,11 @@ h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; border-bottom: 1px solid #ccc
 table { border-collapse: collapse; margin: .8rem 0; font-size: .85rem; }
 caption { text-align: left; font-weight: bold; padding: .3rem 0; }
 th, td { border: 1px solid #bbb; padding: .25rem .45rem; vertical-align: top; }
-th { background: #eee; } td.r { text-align: right; white-space: nowrap; }
+th { background: #eee; } table.wide { width: 100%; } table.wide td:last-child { width: 50%; } td.r { text-align: right; white-space: nowrap; }
 figure { margin: 1rem 0; page-break-inside: avoid; } figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: .85rem; color: #444; }
 pre { background: #f4f4f4; padding: .6rem; white-space: pre-wrap; word-break: break-all; }
-@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; } }
+@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
 </style>
 </head>
 <body>
@@ -81,11 +81,11 @@ pre { background: #f4f4f4; padding: .6rem; white-space: pre-wrap; word-break: br
 {{else if .List}}<ul>
 {{range .List}}<li>{{.}}</li>
 {{end}}</ul>
-{{else if .Table}}{{$a := .Table.Align}}<table>
+{{else if .Table}}{{$a := .Table.Align}}<table{{if .Table.Wide}} class="wide"{{end}}>
 {{with .Table.Caption}}<caption>{{.}}</caption>
 {{end}}<thead><tr>{{range .Table.Head}}<th>{{.}}</th>{{end}}</tr></thead>
 <tbody>
-{{range .Table.Rows}}<tr>{{range $i, $c := .}}<td{{if eq (align $a $i) "r"}} class="r"{{end}}>{{$c}}</td>{{end}}</tr>
+{{range .Table.Rows}}<tr>{{range $i, $c := .}}<td{{if eq (align $a $i) "r"}} class="r"{{end}}>{{range $j, $l := lines $c}}{{if $j}}<br>{{end}}{{$l}}{{end}}</td>{{end}}</tr>
 {{end}}</tbody>
 </table>
 {{else if .Plot}}<figure id="{{.Plot.Name}}">
@@ -177,13 +177,21 @@ func mdText(s string) string {
 	return mdEscaper.Replace(strings.Join(strings.Fields(s), " "))
 }
 
-// mdCell also escapes the column separator.
+// mdCell also escapes the column separator; a cell's lines are joined
+// with " · ", as a table row is one line.
 func mdCell(s string) string {
 	if s == "" {
 		return " "
 	}
-	return strings.ReplaceAll(mdText(s), "|", `\|`)
+	ls := lines(s)
+	for i, l := range ls {
+		ls[i] = strings.ReplaceAll(mdText(l), "|", `\|`)
+	}
+	return strings.Join(ls, " · ")
 }
+
+// lines splits a cell into its lines.
+func lines(s string) []string { return strings.Split(s, "\n") }
 
 func mdSep(t *table) string {
 	var sb strings.Builder

@@ -43,7 +43,7 @@ func small() *parley.Scenario {
 		},
 		Stances: []parley.Stance{
 			{Actor: "a", Issue: "k", Position: r(30, 40, 50), Salience: p(0.8),
-				Evidence: []parley.Evidence{{Source: "src", Quote: "Alpha wants   some k", Supports: "position"}}},
+				Evidence: []parley.Evidence{{Source: "src", Quote: "Alpha wants   some k", Supports: "position"}, {Source: "src", Quote: "Alpha may *settle*", Supports: "salience"}}},
 			{Actor: "b", Issue: "k", Position: r(60, 70, 80), Salience: r(0.4, 0.5, 0.6), Assumption: "Beta's line is inferred from its past votes"},
 			{Actor: "c", Issue: "k", Position: p(90), Salience: p(0.6), Capability: pp(p(4)),
 				Evidence: []parley.Evidence{{Source: "src", Quote: "Gamma | wants all of k", Supports: "position"}}},
@@ -359,7 +359,7 @@ func TestEvidence(t *testing.T) {
 		if !strings.Contains(ht, want) {
 			t.Errorf("HTML lacks %q", want)
 		}
-		mq := strings.ReplaceAll(q, "|", `\|`)
+		mq := strings.NewReplacer("|", `\|`, "*", `\*`).Replace(q)
 		if !strings.Contains(md, "“"+mq+"” \\[src\\]") {
 			t.Errorf("Markdown lacks %q", q)
 		}
