@@ -51,6 +51,10 @@ func inlineSVG(b []byte) string {
 	if i := strings.Index(s, "<svg"); i >= 0 {
 		s = s[i:]
 	}
+	// gonum/plot lays text out with Liberation metrics; Times New Roman
+	// has the same metrics, so readers without Liberation fonts get the
+	// same layout.
+	s = strings.ReplaceAll(s, "font-family:Liberation Serif;", "font-family:'Liberation Serif','Times New Roman',Times,serif;")
 	return strings.TrimSpace(s)
 }
 
