@@ -273,6 +273,9 @@ func (b *Brief) forecastSection() section {
 		}
 		sec.Blocks = append(sec.Blocks, para("Scale of %s: %s.", nameOr(is.Name, is.ID), strings.Join(parts, "; ")))
 	}
+	if len(b.Others) > 0 {
+		sec.Blocks = append(sec.Blocks, b.othersTable())
+	}
 	for k := range b.Compare.Issues {
 		k := k
 		is := b.Compare.Issues[k]
@@ -603,4 +606,45 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// othersTable puts the main model's point forecast of the base beside
+// those of the other models.
+func (b *Brief) othersTable() block {
+	head := []string{"Model"}
+	for _, is := range b.Compare.Issues {
+		head = append(head, issueTitle(is))
+	}
+	for _, q := range b.Compare.Questions {
+		head = append(head, q.ID)
+	}
+	t := &table{Caption: "Point forecasts of the base scenario by model", Head: head, Align: "l"}
+	base := b.base()
+	row := []string{b.Model.Name + " (this brief)"}
+	for _, x := range base.Forecast {
+		row = append(row, num(float64(x)))
+	}
+	for _, h := range base.Holds {
+		row = append(row, yesNo(h))
+	}
+	t.Rows = append(t.Rows, row)
+	for _, o := range b.Others {
+		row := []string{o.Model}
+		if o.Err != "" {
+			row = append(row, "failed: "+o.Err)
+			for len(row) < len(head) {
+				row = append(row, "")
+			}
+			t.Rows = append(t.Rows, row)
+			continue
+		}
+		for _, x := range o.Forecast {
+			row = append(row, num(x))
+		}
+		for _, h := range o.Holds {
+			row = append(row, yesNo(h))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return block{Table: t}
 }

@@ -20,6 +20,10 @@ type Options struct {
 	// Command is the command line that reproduces the brief, printed in
 	// its last section.
 	Command string
+	// Others are further models whose point forecasts of the base scenario
+	// are shown beside the main model's, each with its default options and
+	// the same seed.
+	Others []parley.Model
 }
 
 // Defaults: modest, so that a brief of the flagship builds in seconds.
@@ -60,6 +64,18 @@ type Brief struct {
 	// Drivers ranks the uncertain inputs by their Morris μ* per issue and
 	// question; nil when the scenario gives no input as a range.
 	Drivers *analysis.SensitivityResult
+	// Others are the point forecasts of the base by Options.Others.
+	Others []Other
+}
+
+// Other is another model's point forecast of the base scenario.
+type Other struct {
+	Model string
+	// Forecast per issue and Holds per question, in scenario order; both
+	// nil when the model failed, and Err says why.
+	Forecast []float64
+	Holds    []bool
+	Err      string
 }
 
 // Compute runs the analyses a brief reports on s: a traced run of the
@@ -108,6 +124,9 @@ func Compute(ctx context.Context, s *parley.Scenario, cfg analysis.Config, o Opt
 	if b.Leverage, err = analysis.Leverage(ctx, p, cfg); err != nil {
 		return nil, err
 	}
+	for _, m := range o.Others {
+		b.Others = append(b.Others, runOther(ctx, m, p, cfg.Options.Seed))
+	}
 	if len(p.Inputs) > 0 {
 		so := analysis.SensitivityOptions{Method: "morris", Dist: d, Morris: analysis.MorrisOptions{Trajectories: o.Trajectories}}
 		if b.Drivers, err = analysis.Sensitivity(ctx, p, cfg, so); err != nil {
@@ -121,4 +140,25 @@ func Compute(ctx context.Context, s *parley.Scenario, cfg analysis.Config, o Opt
 type File struct {
 	Name string
 	Data []byte
+}
+
+// runOther runs m with its defaults on the base; a model that cannot
+// handle the scenario is reported, not fatal.
+func runOther(ctx context.Context, m parley.Model, p *analysis.Problem, seed uint64) Other {
+	o := Other{Model: m.Info().Name}
+	sv, err := m.Prepare(parley.Options{Seed: seed, NoTrace: true})
+	if err != nil {
+		o.Err = err.Error()
+		return o
+	}
+	var res parley.Result
+	if err := sv.Solve(ctx, p.Base, &res); err != nil {
+		o.Err = err.Error()
+		return o
+	}
+	o.Forecast = append([]float64(nil), res.Forecast...)
+	for j := range p.Questions {
+		o.Holds = append(o.Holds, p.Questions[j].Holds(res.Forecast))
+	}
+	return o
 }

@@ -75,7 +75,11 @@ func compute(t testing.TB, model string, workers int) *report.Brief {
 		t.Fatal(err)
 	}
 	cfg := analysis.Config{Model: m, Options: parley.Options{Seed: 7}, Workers: workers}
-	b, err := report.Compute(context.Background(), s, cfg, report.Options{Draws: 300, Trajectories: 4,
+	med, err := models.Lookup("median")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := report.Compute(context.Background(), s, cfg, report.Options{Draws: 300, Trajectories: 4, Others: []parley.Model{med},
 		Command: "parley report small.yaml --model " + model + " --seed 7 --draws 300 --out brief.html"})
 	if err != nil {
 		t.Fatal(err)
@@ -382,6 +386,45 @@ func TestStaticModel(t *testing.T) {
 	if !bytes.Contains(h, []byte("does not move positions over rounds")) {
 		t.Error("no note on the static model")
 	}
+}
+
+// TestOthers: the median beside eum. By hand, weights are capability ×
+// salience: on k, Alpha 20·0.8 = 16, Beta 10·0.5 = 5, Gamma 4·0.6 = 2.4
+// (its override); Alpha holds 16 of 23.4, more than half, so the median is
+// Alpha's 40. On t, Alpha 20·0.5 = 10 of 17, so 2; "quick" (t <= 4) holds.
+// A model that fails is reported in its row, not fatal.
+func TestOthers(t *testing.T) {
+	m, _ := models.Lookup("eum")
+	med, _ := models.Lookup("median")
+	b, err := report.Compute(context.Background(), small(), analysis.Config{Model: m}, report.Options{Draws: 10, Trajectories: 2,
+		Others: []parley.Model{med, failing{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Others) != 2 {
+		t.Fatalf("%d other models, want 2", len(b.Others))
+	}
+	o := b.Others[0]
+	if o.Model != "median" || o.Err != "" || o.Forecast[0] != 40 || o.Forecast[1] != 2 || o.Holds[0] || !o.Holds[1] {
+		t.Errorf("median: %+v, want forecast [40 2], holds [false true]", o)
+	}
+	if b.Others[1].Err != "cannot" {
+		t.Errorf("failing model: %+v", b.Others[1])
+	}
+	h, err := report.HTML(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(h, []byte(">failed: cannot</td>")) {
+		t.Error("the failing model's row is missing")
+	}
+}
+
+type failing struct{}
+
+func (failing) Info() parley.ModelInfo { return parley.ModelInfo{Name: "failing"} }
+func (failing) Prepare(parley.Options) (parley.Solver, error) {
+	return nil, parley.Errorf(parley.EINVALID, "cannot")
 }
 
 func TestNoModel(t *testing.T) {

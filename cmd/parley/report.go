@@ -14,6 +14,7 @@ import (
 
 	"github.com/parley-forecast/parley"
 	"github.com/parley-forecast/parley/internal/atomicfile"
+	"github.com/parley-forecast/parley/models"
 	"github.com/parley-forecast/parley/report"
 	"github.com/spf13/cobra"
 )
@@ -103,6 +104,7 @@ func runReport(cmd *cobra.Command, path string, f *anaFlags, draws uint64, traje
 	b, err := report.Compute(j.ctx, j.Scenario, j.Config, report.Options{
 		Draws: draws, Dist: j.Dist, Trajectories: trajectories,
 		Command: reportCommand(path, f, draws, trajectories),
+		Others:  otherModels(f.model),
 	})
 	if err != nil {
 		return err
@@ -137,6 +139,18 @@ func runReport(cmd *cobra.Command, path string, f *anaFlags, draws uint64, traje
 		return err
 	}
 	return f.emit(cmd, html)
+}
+
+// otherModels returns every model but the one called name, for the
+// brief's table of point forecasts by model.
+func otherModels(name string) []parley.Model {
+	var out []parley.Model
+	for _, m := range models.All() {
+		if m.Info().Name != name {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // findBrowser returns the path of the first of browsers on PATH, or an
