@@ -4,6 +4,9 @@
 //	parley validate FILE...
 //	parley models
 //	parley extract ARTICLE... --out FILE [--aliases FILE] [--format yaml|json]
+//	parley convert FILE --to json|ktab
+//	parley compare|simulate|leverage|sensitivity|strategy FILE [flags]
+//	parley report FILE --out brief.html|brief.md|brief.pdf
 //
 // Exit status: 0 on success, 1 when the input has problems or a run fails,
 // 2 when the command line itself is unusable.
@@ -104,6 +107,7 @@ capability with the evidence behind them. See docs/ for the guide.`,
 	root.AddCommand(newSensitivityCmd())
 	root.AddCommand(newStrategyCmd())
 	root.AddCommand(newSweepCmd())
+	root.AddCommand(newReportCmd())
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	}
