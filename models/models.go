@@ -8,12 +8,14 @@ import (
 
 	"github.com/parley-forecast/parley"
 	"github.com/parley-forecast/parley/model/baseline"
+	"github.com/parley-forecast/parley/model/eum"
 )
 
 // All returns every model, in the order they are listed to users: the
 // dynamic models first, then the baselines.
 func All() []parley.Model {
 	return []parley.Model{
+		eum.New(),
 		baseline.Compromise(),
 		baseline.Median(),
 	}

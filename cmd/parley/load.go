@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -87,4 +88,10 @@ func hasExt(path string, exts ...string) bool {
 		}
 	}
 	return false
+}
+
+// asDiagnostics reports whether err is a list of diagnostics and stores it
+// in ds.
+func asDiagnostics(err error, ds *parley.Diagnostics) bool {
+	return errors.As(err, ds)
 }

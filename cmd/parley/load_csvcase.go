@@ -1,0 +1,41 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"strings"
+
+	"github.com/parley-forecast/parley"
+	"github.com/parley-forecast/parley/csvcase"
+)
+
+// The published one-issue case table: actor,capability,position,salience.
+func init() {
+	register("table", reader{
+		doc: "one-issue case table: CSV with columns actor, capability, position, salience",
+		sniff: func(path string, head []byte) bool {
+			if !hasExt(path, ".csv", ".txt") {
+				return false
+			}
+			line, _, _ := bytes.Cut(head, []byte("\n"))
+			h := strings.ToLower(string(line))
+			return strings.Contains(h, "actor") && strings.Contains(h, "capability") &&
+				strings.Contains(h, "position") && strings.Contains(h, "salience")
+		},
+		read: func(path string) (*input, error) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return nil, err
+			}
+			s, err := csvcase.Parse(path, data)
+			if err != nil {
+				var ds parley.Diagnostics
+				if asDiagnostics(err, &ds) {
+					return &input{Scenario: s, Diagnostics: ds}, nil
+				}
+				return nil, err
+			}
+			return &input{Scenario: s, Diagnostics: s.Validate()}, nil
+		},
+	})
+}
