@@ -22,6 +22,7 @@ import (
 
 	"github.com/parley-forecast/parley"
 	"github.com/parley-forecast/parley/models"
+	"github.com/parley-forecast/parley/store"
 )
 
 // Request is what a run asks for, as the API accepts it and as it is
@@ -201,4 +202,10 @@ func Execute(ctx context.Context, scenario, request []byte) ([]byte, error) {
 		return nil, err
 	}
 	return j.Kind.Run(ctx, j)
+}
+
+// ExecuteRun is Execute for the queue: it has the store.Executor
+// signature.
+func ExecuteRun(ctx context.Context, run *store.Run, s *store.Scenario) ([]byte, error) {
+	return Execute(ctx, s.Canonical, run.Request)
 }
