@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parley-forecast/parley/models"
 	httpapi "github.com/parley-forecast/parley/http"
+	"github.com/parley-forecast/parley/models"
 )
 
 type forecast struct {
