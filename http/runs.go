@@ -119,7 +119,7 @@ func (s *Server) registerRuns() {
 		Description:   "Checks the request against the scenario version and queues it; a worker runs it. Poll GET /runs/{id} for the result.",
 		Tags:          []string{"runs"},
 		DefaultStatus: http.StatusAccepted,
-		MaxBodyBytes:  MaxBodyBytes,
+		MaxBodyBytes:  opMaxBodyBytes,
 		Security:      s.secured(true),
 		Errors:        []int{http.StatusUnauthorized, http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *createRunInput) (*runOutput, error) {

@@ -22,6 +22,9 @@ const Prefix = "/api/v1"
 const (
 	// MaxBodyBytes bounds request bodies; larger ones get 413.
 	MaxBodyBytes = 4 << 20
+	// opMaxBodyBytes is huma's limit, which refuses a body that reaches
+	// it: one more than ours, so that exactly MaxBodyBytes is read.
+	opMaxBodyBytes = MaxBodyBytes + 1
 	// MaxHeaderBytes bounds request headers.
 	MaxHeaderBytes = 64 << 10
 	// ReadHeaderTimeout bounds reading a request's headers (slow clients
@@ -136,7 +139,9 @@ func limitBody(next http.Handler) http.Handler {
 				"request body is too large: the limit is 4 MiB").(*Problem))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		// Let huma see one byte past the limit: it refuses a body that
+		// reaches its own limit with 413.
+		r.Body = http.MaxBytesReader(w, r.Body, opMaxBodyBytes)
 		ctx, cancel := context.WithTimeout(r.Context(), HandlerTimeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
