@@ -3,6 +3,9 @@
 //	parley run FILE [--model NAME] [--rounds N] [--variant NAME] [--format table|json|csv] [--out FILE]
 //	parley validate FILE...
 //	parley models
+//	parley serve [--db FILE|postgres://…] [--addr HOST:PORT] [--public-read]
+//	parley migrate [--db …]
+//	parley token create NAME | list | revoke ID|NAME [--db …]
 //
 // Exit status: 0 on success, 1 when the input has problems or a run fails,
 // 2 when the command line itself is unusable.
@@ -95,6 +98,7 @@ capability with the evidence behind them. See docs/ for the guide.`,
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newRunCmd(), newValidateCmd(), newModelsCmd())
+	root.AddCommand(newServeCmd(), newMigrateCmd(), newTokenCmd())
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	}
