@@ -3,10 +3,12 @@
 // run queue. It is what parley serve uses when no --db is given.
 //
 // The database runs in WAL mode (readers do not block the writer) with a
-// 10 s busy timeout and foreign keys enforced. All access goes through one
-// connection, as River's SQLite driver requires: SQLite has one writer at
-// a time anyway, and a single connection turns lock contention into
-// orderly queueing inside the process.
+// 10 s busy timeout and foreign keys enforced. Writes, transactions and the
+// queue go through one connection, as River's SQLite driver requires:
+// SQLite has one writer at a time anyway, and a single connection turns
+// lock contention into orderly queueing inside the process. Plain reads
+// (the API's GETs, token checks) use a separate pool of read-only
+// connections, which WAL lets run beside the writer.
 package sqlite
 
 import (
@@ -16,7 +18,9 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"runtime"
 	"strings"
+	"time"
 
 	"github.com/parley-forecast/parley"
 	"github.com/parley-forecast/parley/internal/sqlstore"
@@ -74,20 +78,35 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: cannot use WAL mode (journal_mode %q, %v)", path, mode, err)
 	}
+	// The read pool opens its connections lazily, after Migrate has
+	// created the tables.
+	rdb, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	rdb.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	rdb.SetMaxIdleConns(max(4, runtime.NumCPU()))
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		db.Close()
+		rdb.Close()
 		return nil, err
 	}
 	s, err := sqlstore.New(sqlstore.Config{
 		Dialect:    goose.DialectSQLite3,
 		DB:         db,
+		ReadDB:     rdb,
 		Driver:     riversqlite.New(db),
 		Migrations: sub,
 		Logger:     logger,
+		// SQLite cannot notify idle workers of a new run, so they look
+		// often; the query is cheap.
+		PollInterval: 100 * time.Millisecond,
 	})
 	if err != nil {
 		db.Close()
+		rdb.Close()
 		return nil, err
 	}
 	return s, nil

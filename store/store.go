@@ -214,7 +214,8 @@ type WorkConfig struct {
 	// once LongJobTimeout has passed.
 	RescueMargin time.Duration
 	// PollInterval is how often idle workers look for jobs when the
-	// database cannot notify them; 0 means one second.
+	// database cannot notify them; 0 means the adapter's default (100 ms
+	// on SQLite, 1 s on PostgreSQL, which notifies workers at once).
 	PollInterval time.Duration
 }
 

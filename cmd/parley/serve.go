@@ -67,7 +67,7 @@ passed, by whichever server is running then.`,
 	fl.DurationVar(&f.jobTimeout, "job-timeout", store.DefaultJobTimeout, "longest a model run may take")
 	fl.DurationVar(&f.longJobTimeout, "long-job-timeout", store.DefaultLongJobTimeout, "longest a long analysis may take")
 	fl.DurationVar(&f.rescueMargin, "rescue-margin", store.DefaultRescueMargin, "wait past --job-timeout before taking over a run whose server died")
-	fl.DurationVar(&f.pollInterval, "poll-interval", time.Second, "how often idle workers look for runs when the database cannot notify them (SQLite)")
+	fl.DurationVar(&f.pollInterval, "poll-interval", 0, "how often idle workers look for new runs (default 100ms on SQLite; 1s on PostgreSQL, which also wakes them at once)")
 	fl.StringVar(&f.logFormat, "log-format", "json", "log format: json or text")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	// For crash-recovery tests: hold every run this long before computing.
@@ -96,10 +96,13 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 		return usagef("--workers must be at least 0, got %d", f.workers)
 	}
 	for name, d := range map[string]time.Duration{"job-timeout": f.jobTimeout, "long-job-timeout": f.longJobTimeout,
-		"rescue-margin": f.rescueMargin, "poll-interval": f.pollInterval} {
+		"rescue-margin": f.rescueMargin} {
 		if d <= 0 {
 			return usagef("--%s must be positive, got %s", name, d)
 		}
+	}
+	if f.pollInterval < 0 {
+		return usagef("--poll-interval must not be negative, got %s", f.pollInterval)
 	}
 	log, err := newLogger(f.logFormat, f.logLevel, os.Stderr)
 	if err != nil {

@@ -32,6 +32,10 @@ type Config struct {
 	Dialect goose.Dialect
 	// DB is the connection pool; New takes ownership and Close closes it.
 	DB *sql.DB
+	// ReadDB, when set, serves the queries that only read, outside
+	// transactions (SQLite: a pool of read-only connections beside the
+	// single writer). New takes ownership of it too.
+	ReadDB *sql.DB
 	// Driver is River's driver on DB.
 	Driver riverdriver.Driver[*sql.Tx]
 	// Migrations holds the dialect's goose migrations at its root.
@@ -42,12 +46,16 @@ type Config struct {
 	Now func() time.Time
 	// OnClose runs after DB is closed (to close a pgx pool, say).
 	OnClose func()
+	// PollInterval is the workers' default store.WorkConfig.PollInterval:
+	// short where the database cannot wake idle workers (SQLite).
+	PollInterval time.Duration
 }
 
 // DB is a store.Store on one SQL database.
 type DB struct {
 	cfg    Config
 	db     *sql.DB
+	rdb    *sql.DB // reads; db when there is no separate pool
 	log    *slog.Logger
 	insert *river.Client[*sql.Tx]
 
@@ -73,7 +81,11 @@ func New(cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	return &DB{cfg: cfg, db: cfg.DB, log: log, insert: insert}, nil
+	rdb := cfg.ReadDB
+	if rdb == nil {
+		rdb = cfg.DB
+	}
+	return &DB{cfg: cfg, db: cfg.DB, rdb: rdb, log: log, insert: insert}, nil
 }
 
 // SQL returns the underlying pool, for tests and tools.
@@ -126,6 +138,9 @@ func (db *DB) Close(ctx context.Context) error {
 			// later worker since their results were not committed.
 			errs = append(errs, w.StopAndCancel(context.WithoutCancel(ctx)))
 		}
+	}
+	if db.rdb != db.db {
+		errs = append(errs, db.rdb.Close())
 	}
 	errs = append(errs, db.db.Close())
 	if db.cfg.OnClose != nil {

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -33,7 +34,7 @@ func (db *DB) Work(ctx context.Context, cfg store.WorkConfig) error {
 		cfg.RescueMargin = store.DefaultRescueMargin
 	}
 	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = time.Second
+		cfg.PollInterval = cmp.Or(db.cfg.PollInterval, time.Second)
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &runWorker{db: db, cfg: cfg})
@@ -194,7 +195,7 @@ func (db *DB) startRun(ctx context.Context, id string) (*store.Run, bool, error)
 // deleted.
 func (db *DB) scenarioVersion(ctx context.Context, id string, version int) (*store.Scenario, error) {
 	s := &store.Scenario{ID: id}
-	err := db.db.QueryRowContext(ctx, `SELECT v.version, s.latest, v.title, v.author, s.created_at,
+	err := db.rdb.QueryRowContext(ctx, `SELECT v.version, s.latest, v.title, v.author, s.created_at,
 			v.saved_at, v.format, v.source, v.canonical
 		FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id
 		WHERE s.id = $1 AND v.version = $2`, id, version).
