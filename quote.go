@@ -59,6 +59,20 @@ func CheckQuotes(s *Scenario, texts map[string]string) Diagnostics {
 	for i, r := range s.Relations {
 		check(fmt.Sprintf("relations[%d].evidence", i), r.Evidence)
 	}
+	for i, v := range s.Variants {
+		for j, c := range v.Changes {
+			p := fmt.Sprintf("variants[%d].changes[%d]", i, j)
+			if c.NewActor != nil {
+				check(p+".new_actor.evidence", c.NewActor.Evidence)
+			}
+			for k, st := range c.Stances {
+				check(fmt.Sprintf("%s.stances[%d].evidence", p, k), st.Evidence)
+			}
+			if c.Relation != nil {
+				check(p+".relation.evidence", c.Relation.Evidence)
+			}
+		}
+	}
 	return ds
 }
 

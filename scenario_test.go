@@ -230,3 +230,41 @@ func TestUncertain(t *testing.T) {
 		t.Errorf("capability after Set = %v, %v; want 35, 50", in.Capability[1*m+0], in.Capability[1*m+1])
 	}
 }
+
+func TestMalformedIDDoesNotCascade(t *testing.T) {
+	s := smallScenario()
+	s.Issues[0].ID = "the-deal"
+	for i := range s.Stances {
+		if s.Stances[i].Issue == "nuclear" {
+			s.Stances[i].Issue = "the-deal"
+		}
+	}
+	s.Questions, s.Variants = nil, nil
+	ds := s.Validate().Errors()
+	if len(ds) != 1 || ds[0].Path != "issues[0].id" {
+		t.Errorf("want one error at issues[0].id, got:\n%v", ds)
+	}
+}
+
+func TestCheckQuotesInVariants(t *testing.T) {
+	s := smallScenario()
+	s.Variants[0].Changes = append(s.Variants[0].Changes, parley.Change{Op: parley.OpAddRelation,
+		Relation: &parley.Relation{From: "us", To: "iran", Kind: parley.RelRival, Strength: .5,
+			Evidence: []parley.Evidence{{Source: "art", Quote: "not in the text"}}}})
+	ds := parley.CheckQuotes(s, map[string]string{"art": "the US wants more"})
+	if len(ds) != 1 || ds[0].Path != "variants[0].changes[1].relation.evidence[0].quote" {
+		t.Errorf("CheckQuotes = %v", ds)
+	}
+}
+
+func TestVariantResultInstantiates(t *testing.T) {
+	// The variant removes russia, which the other variant refers to: the
+	// result must still compile, since variants belong to the base.
+	out, err := smallScenario().WithVariant("russia-out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := out.Instance(); err != nil {
+		t.Errorf("Instance after variant: %v", err)
+	}
+}

@@ -51,7 +51,10 @@ func (s *Scenario) Validate() Diagnostics {
 	for i := range s.Issues {
 		is := &s.Issues[i]
 		p := fmt.Sprintf("issues[%d]", i)
-		if checkID(&ds, p+".id", is.ID, issueIDPattern, "issue", nil) {
+		// A malformed id is reported once here and still recorded, so
+		// that stances using it are not also reported as unknown.
+		checkID(&ds, p+".id", is.ID, issueIDPattern, "issue", nil)
+		if is.ID != "" {
 			if issues[is.ID] != nil {
 				ds.add(p+".id", "duplicate issue id %q", is.ID)
 			} else {
@@ -122,6 +125,9 @@ func checkID(ds *Diagnostics, path, id string, re *regexp.Regexp, what string, s
 		return false
 	case !re.MatchString(id):
 		ds.add(path, "%s id %q must match %s", what, id, re.String())
+		if seen != nil {
+			seen[id] = true // recorded so that references to it do not cascade
+		}
 		return false
 	}
 	if seen != nil {

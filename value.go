@@ -104,7 +104,7 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	if raw.Mode != nil {
 		v.Mode = *raw.Mode
 	} else {
-		v.Mode = (v.Low + v.High) / 2
+		v.Mode = v.Low/2 + v.High/2 // no overflow near the float64 limit
 	}
 	return nil
 }

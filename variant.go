@@ -55,7 +55,8 @@ func (s *Scenario) Variant(id string) *Variant {
 }
 
 // WithVariant returns a copy of s with the changes of variant id applied in
-// order. The copy keeps the variant list and questions. It returns an
+// order. The copy keeps the questions but has no variants: they are
+// what-ifs of the base scenario and need not apply to the changed one. It returns an
 // ENOTFOUND *Error for an unknown variant and the variant's diagnostics
 // when a change does not apply. An empty id returns a copy of s.
 func (s *Scenario) WithVariant(id string) (*Scenario, error) {
@@ -68,6 +69,7 @@ func (s *Scenario) WithVariant(id string) (*Scenario, error) {
 			if err := ds.Err(); err != nil {
 				return nil, err
 			}
+			out.Variants = nil
 			return out, nil
 		}
 	}

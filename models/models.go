@@ -9,6 +9,7 @@ import (
 	"github.com/parley-forecast/parley"
 	"github.com/parley-forecast/parley/model/baseline"
 	"github.com/parley-forecast/parley/model/eum"
+	"github.com/parley-forecast/parley/model/exchange"
 )
 
 // All returns every model, in the order they are listed to users: the
@@ -16,6 +17,7 @@ import (
 func All() []parley.Model {
 	return []parley.Model{
 		eum.New(),
+		exchange.New(),
 		baseline.Compromise(),
 		baseline.Median(),
 	}

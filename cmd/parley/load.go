@@ -90,8 +90,16 @@ func hasExt(path string, exts ...string) bool {
 	return false
 }
 
-// asDiagnostics reports whether err is a list of diagnostics and stores it
-// in ds.
-func asDiagnostics(err error, ds *parley.Diagnostics) bool {
-	return errors.As(err, ds)
+// fromParse turns what a bytes-to-scenario parser returned into an input:
+// diagnostics become the input's findings (with the scenario's own
+// validation when parsing succeeded); any other error is returned.
+func fromParse(s *parley.Scenario, err error) (*input, error) {
+	if err != nil {
+		var ds parley.Diagnostics
+		if errors.As(err, &ds) {
+			return &input{Scenario: s, Diagnostics: ds}, nil
+		}
+		return nil, err
+	}
+	return &input{Scenario: s, Diagnostics: s.Validate()}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/parley-forecast/parley"
 	"github.com/parley-forecast/parley/csvcase"
 )
 
@@ -27,15 +26,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			s, err := csvcase.Parse(path, data)
-			if err != nil {
-				var ds parley.Diagnostics
-				if asDiagnostics(err, &ds) {
-					return &input{Scenario: s, Diagnostics: ds}, nil
-				}
-				return nil, err
-			}
-			return &input{Scenario: s, Diagnostics: s.Validate()}, nil
+			return fromParse(csvcase.Parse(path, data))
 		},
 	})
 }

@@ -3,6 +3,7 @@
 //	parley run FILE [--model NAME] [--rounds N] [--variant NAME] [--format table|json|csv] [--out FILE]
 //	parley validate FILE...
 //	parley models
+//	parley extract ARTICLE... --out FILE [--aliases FILE] [--format yaml|json]
 //	parley serve [--db FILE|postgres://…] [--addr HOST:PORT] [--public-read]
 //	parley migrate [--db …]
 //	parley token create NAME | list | revoke ID|NAME [--db …]
@@ -97,7 +98,7 @@ capability with the evidence behind them. See docs/ for the guide.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newValidateCmd(), newModelsCmd())
+	root.AddCommand(newRunCmd(), newValidateCmd(), newModelsCmd(), newExtractCmd())
 	root.AddCommand(newServeCmd(), newMigrateCmd(), newTokenCmd())
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })

@@ -1,0 +1,217 @@
+package scenario
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/parley-forecast/parley"
+)
+
+// A File is a parsed scenario file: the scenario, the name it was read
+// under, and where each value sits in the file, so that later checks
+// (quotes, variants) can position what they find.
+type File struct {
+	// Name is the file name diagnostics carry.
+	Name string
+	// Scenario is the decoded scenario. When Parse reported errors it
+	// holds what could be read, with zero values where the input was
+	// unusable.
+	Scenario *parley.Scenario
+
+	t *tree
+}
+
+// Parse reads a scenario from YAML or JSON (JSON is read as YAML; there is
+// one path for both) and checks it: first its structure against the
+// scenario schema (see Schema), then its meaning with
+// (*parley.Scenario).Validate. It reports every problem it finds, each
+// with its file:line:col and path, sorted by position; a problem found by
+// the structural check is not reported again by the semantic one.
+//
+// File is nil when data cannot be read as YAML at all (larger than
+// MaxSize, a syntax error, an empty file); otherwise it holds the
+// scenario, which is complete only when the diagnostics hold no errors.
+// Parse does no I/O and never panics.
+func Parse(name string, data []byte) (*File, parley.Diagnostics) {
+	if len(data) > MaxSize {
+		return nil, parley.Diagnostics{{
+			Pos:      parley.Pos{File: name, Line: 1, Col: 1},
+			Message:  fmt.Sprintf("file too large: %d bytes; a scenario file may have at most %d MiB", len(data), MaxSize>>20),
+			Severity: parley.SevError,
+		}}
+	}
+	t, ds := readTree(name, data)
+	if t == nil {
+		return nil, ds
+	}
+	prune, err := t.structure()
+	if err != nil {
+		t.notef(t.lookup(""), "", "internal error: cannot check the scenario's structure: %v", err)
+	}
+	s, err := t.decode(prune)
+	if err != nil {
+		t.notef(t.lookup(""), "", "internal error: cannot decode the scenario: %v", err)
+	}
+	t.checkSourcePaths(s)
+	f := &File{Name: name, Scenario: s, t: t}
+	ds = append(t.diags, f.Locate(validate(s))...)
+	return f, sorted(ds)
+}
+
+// Pos returns the position of the value at path (in the form
+// "stances[3].salience"), or of its nearest enclosing value that is in the
+// file when that value is missing. It returns line 1, column 1 when
+// nothing on the path is in the file.
+func (f *File) Pos(path string) parley.Pos {
+	if f == nil || f.t == nil {
+		return parley.Pos{Line: 1, Col: 1}
+	}
+	return f.t.lookup(path)
+}
+
+// Locate returns ds positioned in f: each diagnostic without a line gets
+// the position of its path, and the file name. It drops diagnostics about
+// values whose structural problems f has already reported, so that one
+// problem is reported once.
+func (f *File) Locate(ds parley.Diagnostics) parley.Diagnostics {
+	if f == nil {
+		return ds
+	}
+	var out parley.Diagnostics
+	for _, d := range ds {
+		if f.t != nil && f.t.repeats(d.Path) {
+			continue
+		}
+		if d.Pos.Line == 0 {
+			d.Pos = f.Pos(d.Path)
+		}
+		if d.Pos.File == "" {
+			d.Pos.File = f.Name
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// lookup returns the position of the value at path or its nearest
+// ancestor in the file.
+func (t *tree) lookup(path string) parley.Pos {
+	for {
+		if s := t.index[path]; s != nil {
+			if s.val.Line > 0 {
+				return s.val
+			}
+			if s.key.Line > 0 {
+				return s.key
+			}
+		}
+		parent, ok := parentPath(path)
+		if !ok {
+			return parley.Pos{File: t.name, Line: 1, Col: 1}
+		}
+		path = parent
+	}
+}
+
+// repeats reports whether a problem at path is one already reported: path
+// is at or inside a value found faulty, or names the same uncertain Value.
+func (t *tree) repeats(path string) bool { return repeats(path, t.flagged) }
+
+func repeats(path string, flagged []string) bool {
+	for _, f := range flagged {
+		if within(path, f) || valuePath(path) == valuePath(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// decode removes the unusable values at the pruned locations and decodes
+// the rest into a Scenario through encoding/json, the same decoding the
+// API uses.
+func (t *tree) decode(prune [][]string) (*parley.Scenario, error) {
+	root := t.root
+	for _, loc := range prune {
+		root = remove(root, loc)
+	}
+	s := &parley.Scenario{}
+	m, ok := root.(map[string]any)
+	if !ok {
+		return s, nil // the structural check has said so
+	}
+	delete(m, "$schema")
+	b, err := json.Marshal(m)
+	if err != nil {
+		return s, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(s); err != nil {
+		return &parley.Scenario{}, err
+	}
+	return s, nil
+}
+
+// remove deletes the value at loc from v (a list element becomes null)
+// and returns v.
+func remove(v any, loc []string) any {
+	if len(loc) == 0 {
+		return nil
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		if len(loc) == 1 {
+			delete(x, loc[0])
+		} else if c, ok := x[loc[0]]; ok {
+			x[loc[0]] = remove(c, loc[1:])
+		}
+	case []any:
+		i, err := strconv.Atoi(loc[0])
+		if err == nil && i >= 0 && i < len(x) {
+			x[i] = remove(x[i], loc[1:])
+		}
+	}
+	return v
+}
+
+// checkSourcePaths reports source paths that are absolute: a scenario
+// names its local source texts relative to itself, so that it can be
+// moved and shared with them.
+func (t *tree) checkSourcePaths(s *parley.Scenario) {
+	for i, src := range s.Sources {
+		if isAbs(src.Path) {
+			p := joinField(joinIndex("sources", i), "path")
+			t.errorf(t.lookup(p), p, "must be relative to the scenario file, got the absolute path %q", src.Path)
+		}
+	}
+}
+
+// isAbs reports whether p is absolute on any common system, so that a
+// scenario written on one stays portable to the others.
+func isAbs(p string) bool {
+	if strings.HasPrefix(p, "/") || strings.HasPrefix(p, `\`) {
+		return true
+	}
+	return len(p) >= 2 && p[1] == ':' && ('a' <= p[0]|0x20 && p[0]|0x20 <= 'z')
+}
+
+// sorted orders ds by position, then path and message, and drops exact
+// repeats.
+func sorted(ds parley.Diagnostics) parley.Diagnostics {
+	slices.SortStableFunc(ds, func(a, b parley.Diagnostic) int {
+		return cmp.Or(
+			cmp.Compare(a.Pos.File, b.Pos.File),
+			cmp.Compare(a.Pos.Line, b.Pos.Line),
+			cmp.Compare(a.Pos.Col, b.Pos.Col),
+			cmp.Compare(a.Path, b.Path),
+			cmp.Compare(a.Message, b.Message),
+			cmp.Compare(a.Severity, b.Severity),
+		)
+	})
+	return slices.Compact(ds)
+}
