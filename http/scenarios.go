@@ -136,10 +136,6 @@ func (s *Server) parse(contentType string, raw []byte) (*store.NewScenario, []Pr
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return nil, nil, &Problem{Type: "about:blank", Title: http.StatusText(http.StatusUnprocessableEntity),
-			Status: http.StatusUnprocessableEntity, Code: parley.EINVALID, Detail: "the request has no scenario document"}
-	}
 	sc, ds := s.cfg.Parse("scenario."+format, body)
 	if ds.Err() != nil || sc == nil {
 		if len(ds.Errors()) == 0 {

@@ -14,14 +14,21 @@ import (
 
 	"github.com/parley-forecast/parley"
 	httpapi "github.com/parley-forecast/parley/http"
-	"github.com/parley-forecast/parley/internal/scenariostub"
 	"github.com/parley-forecast/parley/runner"
+	"github.com/parley-forecast/parley/scenario"
 	"github.com/parley-forecast/parley/store"
 	"github.com/spf13/cobra"
 )
 
-// parseScenario reads scenario documents sent to the server.
-var parseScenario httpapi.ParseFunc = scenariostub.Parse
+// parseScenario reads scenario documents sent to the server, with
+// package scenario's parser (the one parley validate uses).
+func parseScenario(name string, data []byte) (*parley.Scenario, parley.Diagnostics) {
+	f, ds := scenario.Parse(name, data)
+	if f == nil {
+		return nil, ds
+	}
+	return f.Scenario, ds
+}
 
 type serveFlags struct {
 	dsn, addr, logFormat, logLevel string
