@@ -185,7 +185,7 @@ func loadOne(t *testing.T, bin, backend, dsn string, clients int, duration time.
 							stats.fail("run %s: %v (%v)", r.id, status, got["error"])
 							return
 						}
-						time.Sleep(25 * time.Millisecond)
+						time.Sleep(100 * time.Millisecond)
 					}
 				}
 			}

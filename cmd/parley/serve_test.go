@@ -46,6 +46,9 @@ var buildParley = sync.OnceValues(func() (string, error) {
 
 func parleyBin(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("PARLEY_TEST_BIN"); bin != "" {
+		return bin // a given build, for profiling the load test
+	}
 	bin, err := buildParley()
 	if err != nil {
 		t.Fatal(err)

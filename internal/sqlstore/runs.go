@@ -109,7 +109,7 @@ func (db *DB) FindRun(ctx context.Context, id string) (*store.Run, error) {
 		return nil, notFound("run", id)
 	}
 	var seq int64
-	r, err := scanRun(db.rdb.QueryRowContext(ctx, `SELECT `+runColumns+` FROM runs r WHERE r.id = $1`, id), &seq)
+	r, err := scanRun(db.readRow(ctx, `SELECT `+runColumns+` FROM runs r WHERE r.id = $1`, id), &seq)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("run", id)
 	}
@@ -117,7 +117,7 @@ func (db *DB) FindRun(ctx context.Context, id string) (*store.Run, error) {
 		return nil, err
 	}
 	if r.Status == store.StatusDone {
-		err := db.rdb.QueryRowContext(ctx, `SELECT body FROM results WHERE run_id = $1`, id).Scan(bytesScan{&r.Result})
+		err := db.readRow(ctx, `SELECT body FROM results WHERE run_id = $1`, id).Scan(bytesScan{&r.Result})
 		if err != nil {
 			return nil, fmt.Errorf("result of run %s: %w", id, err)
 		}
@@ -138,7 +138,7 @@ func (db *DB) FindRuns(ctx context.Context, f store.RunFilter) ([]*store.Run, st
 	if f.Status != "" && !slices.Contains(store.Statuses, f.Status) {
 		return nil, "", parley.Errorf(parley.EINVALID, "unknown status %q: want one of %s", f.Status, strings.Join(store.Statuses, ", "))
 	}
-	rows, err := db.rdb.QueryContext(ctx, `SELECT `+runColumns+` FROM runs r
+	rows, err := db.readRows(ctx, `SELECT `+runColumns+` FROM runs r
 		WHERE r.seq < $1 AND ($2 = '' OR r.scenario_id = $2) AND ($3 = '' OR r.status = $3)
 		ORDER BY r.seq DESC LIMIT $4`, after, f.ScenarioID, f.Status, n+1)
 	if err != nil {

@@ -99,7 +99,7 @@ func (db *DB) FindScenario(ctx context.Context, id string, version int) (*store.
 		return nil, parley.Errorf(parley.EINVALID, "version must be at least 1, got %d", version)
 	}
 	s := &store.Scenario{ID: id}
-	err := db.rdb.QueryRowContext(ctx, `SELECT v.version, s.latest, v.title, v.author, s.created_at,
+	err := db.readRow(ctx, `SELECT v.version, s.latest, v.title, v.author, s.created_at,
 			v.saved_at, v.format, v.source, v.canonical
 		FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id
 		WHERE s.id = $1 AND s.deleted_at IS NULL
@@ -131,7 +131,7 @@ func (db *DB) FindScenarios(ctx context.Context, p store.Page) ([]*store.Scenari
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := db.rdb.QueryContext(ctx, `SELECT s.seq, s.id, v.version, s.latest, v.title, v.author,
+	rows, err := db.readRows(ctx, `SELECT s.seq, s.id, v.version, s.latest, v.title, v.author,
 			s.created_at, v.saved_at, v.format
 		FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id AND v.version = s.latest
 		WHERE s.deleted_at IS NULL AND s.seq < $1
@@ -155,7 +155,7 @@ func (db *DB) FindScenarioVersions(ctx context.Context, id string, p store.Page)
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := db.rdb.QueryContext(ctx, `SELECT v.version, s.id, v.version, s.latest, v.title, v.author,
+	rows, err := db.readRows(ctx, `SELECT v.version, s.id, v.version, s.latest, v.title, v.author,
 			s.created_at, v.saved_at, v.format
 		FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id
 		WHERE s.id = $1 AND v.version < $2

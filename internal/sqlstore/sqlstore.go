@@ -62,6 +62,44 @@ type DB struct {
 	mu      sync.Mutex
 	workers *river.Client[*sql.Tx]
 	closed  bool
+
+	// stmts caches prepared read statements by query: preparing a
+	// statement costs more than running these small ones.
+	stmts sync.Map // string → *sql.Stmt
+}
+
+// readStmt returns the prepared statement of read query q.
+func (db *DB) readStmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := db.stmts.Load(q); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.rdb.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := db.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// readRow runs a read query expected to return at most one row.
+func (db *DB) readRow(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := db.readStmt(ctx, q)
+	if err != nil {
+		return db.rdb.QueryRowContext(ctx, q, args...) // reports the error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// readRows runs a read query.
+func (db *DB) readRows(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := db.readStmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 var _ store.Store = (*DB)(nil)
@@ -139,6 +177,10 @@ func (db *DB) Close(ctx context.Context) error {
 			errs = append(errs, w.StopAndCancel(context.WithoutCancel(ctx)))
 		}
 	}
+	db.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	if db.rdb != db.db {
 		errs = append(errs, db.rdb.Close())
 	}

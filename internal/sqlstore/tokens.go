@@ -66,7 +66,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*store.Token, er
 		return nil, parley.Errorf(parley.EUNAUTHORIZED, "invalid token")
 	}
 	t := &store.Token{}
-	err := db.rdb.QueryRowContext(ctx, `SELECT id, name, created_at FROM tokens
+	err := db.readRow(ctx, `SELECT id, name, created_at FROM tokens
 		WHERE hash = $1 AND revoked_at IS NULL`, hashSecret(secret)).Scan(&t.ID, &t.Name, timeScan{&t.CreatedAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, parley.Errorf(parley.EUNAUTHORIZED, "invalid or revoked token")
@@ -99,7 +99,7 @@ func (db *DB) RevokeToken(ctx context.Context, idOrName string) error {
 
 // FindTokens implements store.Store.
 func (db *DB) FindTokens(ctx context.Context) ([]*store.Token, error) {
-	rows, err := db.rdb.QueryContext(ctx, `SELECT id, name, created_at, revoked_at FROM tokens ORDER BY seq`)
+	rows, err := db.readRows(ctx, `SELECT id, name, created_at, revoked_at FROM tokens ORDER BY seq`)
 	if err != nil {
 		return nil, err
 	}

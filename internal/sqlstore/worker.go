@@ -44,7 +44,11 @@ func (db *DB) Work(ctx context.Context, cfg store.WorkConfig) error {
 		Workers:           workers,
 		JobTimeout:        cfg.JobTimeout,
 		FetchPollInterval: cfg.PollInterval,
-		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
+		// River fetches at most once per cooldown, and each fetch takes
+		// only as many jobs as there are idle workers: with its default
+		// (100 ms) and two workers, a server ran 20 jobs a second however
+		// short they were.
+		FetchCooldown: min(cfg.PollInterval, 5*time.Millisecond),
 		// A job still marked running this long after it started has lost
 		// its worker (the process was killed): it is retried elsewhere.
 		RescueStuckJobsAfter: cfg.JobTimeout + cfg.RescueMargin,
@@ -195,7 +199,7 @@ func (db *DB) startRun(ctx context.Context, id string) (*store.Run, bool, error)
 // deleted.
 func (db *DB) scenarioVersion(ctx context.Context, id string, version int) (*store.Scenario, error) {
 	s := &store.Scenario{ID: id}
-	err := db.rdb.QueryRowContext(ctx, `SELECT v.version, s.latest, v.title, v.author, s.created_at,
+	err := db.readRow(ctx, `SELECT v.version, s.latest, v.title, v.author, s.created_at,
 			v.saved_at, v.format, v.source, v.canonical
 		FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id
 		WHERE s.id = $1 AND v.version = $2`, id, version).
