@@ -104,16 +104,16 @@ func (w *runWorker) Work(ctx context.Context, job *river.Job[runArgs]) error {
 	log := db.log.With(slog.String("run", id), slog.Int("attempt", job.Attempt))
 	// Versions are immutable and kept when their scenario is deleted, so
 	// a run can always read its own.
-	s, err := db.scenarioVersion(ctx, run.ScenarioID, run.ScenarioVersion)
-	if err != nil {
-		return err // retried
-	}
 	started := time.Now()
-	result, err := execute(ctx, w.cfg.Execute, run, s)
+	s, err := db.scenarioVersion(ctx, run.ScenarioID, run.ScenarioVersion)
+	var result []byte
+	if err == nil {
+		result, err = execute(ctx, w.cfg.Execute, run, s)
+	}
 	switch {
 	case err == nil:
 		log.Debug("run done", slog.Duration("took", time.Since(started)))
-		return db.completeJob(ctx, job, func(tx *sql.Tx, now time.Time) error {
+		return db.completeJob(ctx, job, func(ctx context.Context, tx *sql.Tx, now time.Time) error {
 			res, err := tx.ExecContext(ctx, `UPDATE runs SET status = $2, finished_at = $3, error = ''
 				WHERE id = $1 AND status = 'running'`, id, store.StatusDone, now)
 			if err != nil {
@@ -152,7 +152,9 @@ func (w *runWorker) Work(ctx context.Context, job *river.Job[runArgs]) error {
 	} else {
 		log.Info("run failed", slog.String("error", msg))
 	}
-	return db.completeJob(context.WithoutCancel(ctx), job, func(tx *sql.Tx, now time.Time) error {
+	// The job's context may have expired (a timeout): record the failure
+	// without it.
+	return db.completeJob(context.WithoutCancel(ctx), job, func(ctx context.Context, tx *sql.Tx, now time.Time) error {
 		_, err := tx.ExecContext(ctx, `UPDATE runs SET status = $2, finished_at = $3, error = $4
 			WHERE id = $1 AND status = 'running'`, id, store.StatusFailed, now, msg)
 		return err
@@ -213,10 +215,10 @@ func (db *DB) scenarioVersion(ctx context.Context, id string, version int) (*sto
 
 // completeJob runs fn and completes job in one transaction, so that a
 // run's outcome is recorded if and only if its job is done.
-func (db *DB) completeJob(ctx context.Context, job *river.Job[runArgs], fn func(tx *sql.Tx, now time.Time) error) error {
+func (db *DB) completeJob(ctx context.Context, job *river.Job[runArgs], fn func(ctx context.Context, tx *sql.Tx, now time.Time) error) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if fn != nil {
-			if err := fn(tx, db.now()); err != nil {
+			if err := fn(ctx, tx, db.now()); err != nil {
 				return err
 			}
 		}

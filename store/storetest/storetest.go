@@ -44,6 +44,8 @@ func Run(t *testing.T, fresh Fresh) {
 		{"WorkDone", testWorkDone},
 		{"WorkFailed", testWorkFailed},
 		{"WorkCancelRunning", testWorkCancelRunning},
+		{"WorkTimeout", testWorkTimeout},
+		{"WorkRetriesTransientErrors", testWorkRetries},
 		{"WorkResumesAfterRestart", testWorkResumes},
 		{"WorkDeletedScenario", testWorkDeletedScenario},
 		{"Tokens", testTokens},
@@ -662,6 +664,68 @@ func testWorkFailed(t *testing.T, open func() store.Store) {
 	defer mu.Unlock()
 	if calls["invalid"] != 1 || calls["panic"] != 1 {
 		t.Fatalf("executions %v: a failed run was retried", calls)
+	}
+}
+
+// Ensure a run that outlasts its timeout fails, once, with the reason.
+func testWorkTimeout(t *testing.T, open func() store.Store) {
+	s := MustOpen(t, open)
+	sc := mustCreate(t, s, "s")
+	var mu sync.Mutex
+	calls := 0
+	cfg := testWork(func(ctx context.Context, run *store.Run, v *store.Scenario) ([]byte, error) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	cfg.JobTimeout = 300 * time.Millisecond
+	if err := s.Work(ctx(t), cfg); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.CreateRun(ctx(t), newRun(sc.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := waitStatus(t, s, r.ID, store.StatusFailed)
+	if got.Error != "timed out after 300ms" || got.Result != nil || got.Attempts != 1 {
+		t.Fatalf("timed-out run %+v", got)
+	}
+	time.Sleep(300 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if calls != 1 {
+		t.Fatalf("a timed-out run was executed %d times", calls)
+	}
+}
+
+// Ensure an unexpected error (a database hiccup, say) is retried, and the
+// run then succeeds with one result.
+func testWorkRetries(t *testing.T, open func() store.Store) {
+	s := MustOpen(t, open)
+	sc := mustCreate(t, s, "s")
+	var mu sync.Mutex
+	calls := 0
+	startWork(t, s, func(ctx context.Context, run *store.Run, v *store.Scenario) ([]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if calls == 1 {
+			return nil, errors.New("connection reset by peer")
+		}
+		return []byte(`{"ok":true}`), nil
+	})
+	r, err := s.CreateRun(ctx(t), newRun(sc.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := waitStatus(t, s, r.ID, store.StatusDone)
+	if got.Attempts != 2 || string(got.Result) != `{"ok":true}` {
+		t.Fatalf("retried run %+v", got)
+	}
+	if n := count(t, s, `SELECT COUNT(*) FROM results WHERE run_id = $1`, r.ID); n != 1 {
+		t.Fatalf("%d results", n)
 	}
 }
 
