@@ -2,6 +2,7 @@ package parley
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -379,4 +380,67 @@ func (p *condParser) comparison() *condNode {
 		return nil
 	}
 	return &condNode{op: t.text, lid: lid, lnum: lnum, rid: rid, rnum: rnum}
+}
+
+// Margin returns a signed distance of outcomes from the boundary of the
+// condition, for searches that need to know how far a condition is from
+// holding, not only whether it holds. Each comparison contributes the
+// difference of its sides in the direction that makes it hold, divided by
+// the width of the issue's scale (widths, indexed as the issues given to
+// Bind; nil means 1): for "x >= c" and "x > c" it is (x−c)/w, for "<=" and
+// "<" (c−x)/w, for "==" −|x−c|/w and for "!=" |x−c|/w. And takes the
+// minimum when both sides are non-negative, else the sum of the negative
+// ones (so that progress on either side counts, as a distance to holding
+// would); or takes the maximum, not the negation. A side that is NaN gives
+// −Inf.
+//
+// Margin ≥ 0 whenever the condition holds (> 0 when it holds through a
+// strict comparison); a condition that does not hold has Margin ≤ 0.
+func (b *BoundCondition) Margin(outcomes, widths []float64) float64 {
+	return b.root.margin(outcomes, widths)
+}
+
+func (n *condNode) margin(outcomes, widths []float64) float64 {
+	switch n.op {
+	case "and":
+		l, r := n.left.margin(outcomes, widths), n.right.margin(outcomes, widths)
+		if l >= 0 && r >= 0 {
+			return math.Min(l, r)
+		}
+		return math.Min(l, 0) + math.Min(r, 0)
+	case "or":
+		return math.Max(n.left.margin(outcomes, widths), n.right.margin(outcomes, widths))
+	case "not":
+		return -n.left.margin(outcomes, widths)
+	}
+	l, r, w := n.lnum, n.rnum, 1.0
+	width := func(k int) float64 {
+		if widths != nil && widths[k] > 0 {
+			return widths[k]
+		}
+		return 1
+	}
+	if n.lk >= 0 && n.lid != "" {
+		l = outcomes[n.lk]
+		w = width(n.lk)
+	}
+	if n.rk >= 0 && n.rid != "" {
+		r = outcomes[n.rk]
+		w = math.Max(w, width(n.rk))
+	}
+	if math.IsNaN(l) || math.IsNaN(r) {
+		return math.Inf(-1)
+	}
+	d := (l - r) / w
+	switch n.op {
+	case ">", ">=":
+		return d
+	case "<", "<=":
+		return -d
+	case "==":
+		return -math.Abs(d)
+	case "!=":
+		return math.Abs(d)
+	}
+	return math.Inf(-1)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/parley-forecast/parley/model/baseline"
 	"github.com/parley-forecast/parley/model/eum"
 	"github.com/parley-forecast/parley/model/exchange"
+	"github.com/parley-forecast/parley/model/smp"
 )
 
 // All returns every model, in the order they are listed to users: the
@@ -17,6 +18,7 @@ import (
 func All() []parley.Model {
 	return []parley.Model{
 		eum.New(),
+		smp.New(),
 		exchange.New(),
 		baseline.Compromise(),
 		baseline.Median(),

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/parley-forecast/parley"
 	"github.com/spf13/cobra"
@@ -60,7 +61,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return ee.code
 	}
 	var ue usageError
-	if errors.As(err, &ue) {
+	// cobra reports an unknown subcommand as a plain error.
+	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command ") {
 		fmt.Fprintf(stderr, "parley: %v\n", err)
 		fmt.Fprintf(stderr, "Run 'parley --help' for usage.\n")
 		return exitUsage
@@ -98,7 +100,12 @@ capability with the evidence behind them. See docs/ for the guide.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newValidateCmd(), newModelsCmd(), newExtractCmd())
+	root.AddCommand(newRunCmd(), newValidateCmd(), newModelsCmd(), newConvertCmd(), newExtractCmd())
+	root.AddCommand(newCompareCmd())
+	root.AddCommand(newSimulateCmd())
+	root.AddCommand(newLeverageCmd())
+	root.AddCommand(newSensitivityCmd())
+	root.AddCommand(newStrategyCmd())
 	root.AddCommand(newServeCmd(), newMigrateCmd(), newTokenCmd())
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
