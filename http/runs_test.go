@@ -185,7 +185,67 @@ func TestModels(t *testing.T) {
 	}
 	var kinds httpapi.AnalysisList
 	e.do("GET", "/api/v1/analyses", nil).json(t, &kinds)
-	if len(kinds.Items) == 0 || kinds.Items[0].Name != "model" {
+	if len(kinds.Items) == 0 {
 		t.Fatalf("analyses %+v", kinds)
+	}
+}
+
+// Ensure an analysis is queued and run like a model run, with its own
+// options, and bad options are refused with their location.
+func TestRunAnalysis(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	r := e.do("POST", "/api/v1/scenarios", readFile(t, "ranges.json"), "Content-Type", "application/json")
+	var saved httpapi.SavedScenario
+	r.json(t, &saved)
+	if r.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	var run httpapi.Run
+	r = e.do("POST", "/api/v1/runs", map[string]any{"scenario": saved.ID, "model": "median", "analysis": "simulate",
+		"seed": 3, "options": map[string]any{"draws": 250, "bins": 10}})
+	r.json(t, &run)
+	if r.status != http.StatusAccepted || run.Analysis != "simulate" {
+		t.Fatalf("queue a simulation: %d %s", r.status, r.body)
+	}
+	done := e.waitRun(run.ID)
+	var sum struct {
+		Model  string `json:"model"`
+		Draws  int    `json:"draws"`
+		Seed   uint64 `json:"seed"`
+		Issues []struct {
+			Histogram struct {
+				Counts []int `json:"counts"`
+			} `json:"histogram"`
+		} `json:"issues"`
+		Questions []struct {
+			ID   string `json:"id"`
+			Hits int    `json:"hits"`
+		} `json:"questions"`
+	}
+	if err := json.Unmarshal(done.Result, &sum); err != nil {
+		t.Fatalf("%s: %v", done.Result, err)
+	}
+	total := 0
+	for _, c := range sum.Issues[0].Histogram.Counts {
+		total += c
+	}
+	if done.Status != "done" || sum.Model != "median" || sum.Draws != 250 || sum.Seed != 3 || len(sum.Issues[0].Histogram.Counts) != 10 ||
+		total != 250 || len(sum.Questions) != 1 || sum.Questions[0].ID != "generous" {
+		t.Fatalf("simulation %s: %+v", done.Status, sum)
+	}
+
+	r = e.do("POST", "/api/v1/runs", map[string]any{"scenario": saved.ID, "model": "median", "analysis": "strategy",
+		"options": map[string]any{"actor": "zz", "question": "generous"}})
+	if p := r.problem(t); r.status != http.StatusUnprocessableEntity || len(p.Errors) != 1 || p.Errors[0].Location != "body.options.actor" {
+		t.Fatalf("bad strategy options: %d %+v", r.status, p)
+	}
+	var kinds httpapi.AnalysisList
+	e.do("GET", "/api/v1/analyses", nil).json(t, &kinds)
+	var names []string
+	for _, k := range kinds.Items {
+		names = append(names, k.Name)
+	}
+	if strings.Join(names, ",") != "compare,leverage,model,sensitivity,simulate,strategy" {
+		t.Fatalf("analyses %v", names)
 	}
 }

@@ -2,7 +2,8 @@
 // the scenario version and the request, checks them, and runs the
 // request's kind, a plain model run or an analysis.
 //
-// Each kind is one function registered under its name (see model.go);
+// Each kind is one function registered under its name (model.go, and
+// analyses.go for simulate, compare, leverage, sensitivity and strategy);
 // the server offers every registered kind as the "analysis" of POST
 // /runs, and the queue executes them as jobs. Adding an analysis is one
 // file: a function from a Job to its JSON result, and a register call.
@@ -21,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/parley-forecast/parley"
+	"github.com/parley-forecast/parley/analysis"
 	"github.com/parley-forecast/parley/models"
 	"github.com/parley-forecast/parley/store"
 )
@@ -156,16 +158,11 @@ func Prepare(s *parley.Scenario, req Request) (*Job, error) {
 		}
 		return nil, fieldErr("variant", parley.EINVALID, "the scenario has no variant %q (variants: %s)", req.Variant, strings.Join(ids, ", "))
 	}
-	j.Scenario, err = s.WithVariant(req.Variant)
+	// The variant applied, without the variant list (which may no longer
+	// apply to the changed scenario), as the analysis commands do.
+	j.Scenario, err = analysis.ApplyVariant(s, req.Variant)
 	if err != nil {
 		return nil, fieldErr("variant", parley.EINVALID, "%s", parley.ErrorMessage(err))
-	}
-	if req.Variant != "" {
-		// WithVariant keeps the variant list, and Instance validates it
-		// again against the changed scenario, where a variant that
-		// removes an actor no longer applies. The variants have done
-		// their work here; drop them.
-		j.Scenario.Variants = nil
 	}
 	j.Instance, err = j.Scenario.Instance()
 	if err != nil {

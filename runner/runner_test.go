@@ -160,5 +160,10 @@ func ExampleKinds() {
 		fmt.Printf("%s long=%v\n", k.Name, k.Long)
 	}
 	// Output:
+	// compare long=true
+	// leverage long=true
 	// model long=false
+	// sensitivity long=true
+	// simulate long=true
+	// strategy long=true
 }
