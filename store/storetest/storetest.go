@@ -729,18 +729,17 @@ func testWorkRetries(t *testing.T, open func() store.Store) {
 	}
 }
 
-// Ensure cancelling a running run stops it and drops its result.
+// Ensure cancelling a running run stops its execution and drops its
+// result.
 func testWorkCancelRunning(t *testing.T, open func() store.Store) {
 	s := MustOpen(t, open)
 	sc := mustCreate(t, s, "s")
 	started := make(chan struct{})
-	release := make(chan struct{})
+	stopped := make(chan error, 1)
 	startWork(t, s, func(ctx context.Context, run *store.Run, v *store.Scenario) ([]byte, error) {
 		close(started)
-		select {
-		case <-release:
-		case <-ctx.Done():
-		}
+		<-ctx.Done() // a long analysis, stopped only by cancellation
+		stopped <- ctx.Err()
 		return []byte(`{"late":true}`), nil
 	})
 	r, err := s.CreateRun(ctx(t), newRun(sc.ID))
@@ -752,7 +751,9 @@ func testWorkCancelRunning(t *testing.T, open func() store.Store) {
 	if _, err := s.CancelRun(ctx(t), r.ID); err != nil {
 		t.Fatal(err)
 	}
-	close(release)
+	if err := receive(t, stopped); err == nil {
+		t.Fatal("the execution was not told to stop")
+	}
 	time.Sleep(200 * time.Millisecond)
 	got := waitStatus(t, s, r.ID, store.StatusCanceled)
 	if got.Result != nil {
