@@ -29,7 +29,8 @@ import (
 // both runs until they are done. Every request must succeed. It reports
 // throughput and p50/p99 latencies; PARLEY_LOAD_OUT names a file to
 // append the Markdown table rows to. PARLEY_LOAD_CLIENTS and
-// PARLEY_LOAD_SECONDS change the load.
+// PARLEY_LOAD_SECONDS change the load; PARLEY_LOAD_ARGS adds flags to
+// parley serve (say, --workers 4).
 func TestLoad(t *testing.T) {
 	if os.Getenv("PARLEY_LOAD") == "" {
 		t.Skip("set PARLEY_LOAD=1 to run the load test")
@@ -101,7 +102,7 @@ func loadOne(t *testing.T, bin, backend, dsn string, clients int, duration time.
 		t.Fatal(err)
 	}
 	token := strings.TrimSpace(parleyCmd(t, bin, "token", "create", "load", "--db", dsn))
-	srv := startServer(t, bin, "--db", dsn, "--log-level", "warn")
+	srv := startServer(t, bin, append([]string{"--db", dsn, "--log-level", "warn"}, strings.Fields(os.Getenv("PARLEY_LOAD_ARGS"))...)...)
 	client := &http.Client{
 		Transport: &http.Transport{MaxIdleConns: 2 * clients, MaxIdleConnsPerHost: 2 * clients, IdleConnTimeout: time.Minute},
 		Timeout:   30 * time.Second,
@@ -220,6 +221,12 @@ func loadOne(t *testing.T, bin, backend, dsn string, clients int, duration time.
 		ds := stats.lat[op]
 		fmt.Fprintf(&out, "| %s | %s | %d | %.0f/s | %s | %s |\n", backend, op, len(ds),
 			float64(len(ds))/elapsed.Seconds(), msStr(percentile(ds, 0.5)), msStr(percentile(ds, 0.99)))
+	}
+	if ps := srv.cmd.ProcessState; ps != nil {
+		// CPU time does not depend on what else runs on the machine.
+		cpuTime := ps.UserTime() + ps.SystemTime()
+		fmt.Fprintf(&out, "server CPU time %.1f s: %.2f ms per request\n", cpuTime.Seconds(),
+			float64(cpuTime.Microseconds())/1000/float64(max(requests, 1)))
 	}
 	fmt.Fprintf(&out, "failed requests: %d\n", len(stats.failures))
 	t.Log("\n" + out.String())
