@@ -46,6 +46,15 @@ func TestLoad(t *testing.T) {
 	})
 }
 
+// loadavg returns the one-minute load average, or "?".
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
+}
+
 func envInt(t *testing.T, name string, def int) int {
 	v := os.Getenv(name)
 	if v == "" {
@@ -141,6 +150,7 @@ func loadOne(t *testing.T, bin, backend, dsn string, clients int, duration time.
 		return out
 	}
 
+	loadBefore := loadavg()
 	start := time.Now()
 	stop := start.Add(duration)
 	var wg sync.WaitGroup
@@ -213,8 +223,8 @@ func loadOne(t *testing.T, bin, backend, dsn string, clients int, duration time.
 		}
 	}
 	var out strings.Builder
-	fmt.Fprintf(&out, "%s, %d clients, %.1f s, models compromise and %s, %s, %d CPUs (%s):\n",
-		backend, clients, elapsed.Seconds(), second, runtime.Version(), runtime.NumCPU(), cpu)
+	fmt.Fprintf(&out, "%s, %d clients, %.1f s, models compromise and %s, %s, %d CPUs (%s), load average %s before, %s after:\n",
+		backend, clients, elapsed.Seconds(), second, runtime.Version(), runtime.NumCPU(), cpu, loadBefore, loadavg())
 	fmt.Fprintf(&out, "| %s | all requests | %d | %.0f/s | %s | %s |\n", backend, requests,
 		float64(requests)/elapsed.Seconds(), msStr(percentile(all, 0.5)), msStr(percentile(all, 0.99)))
 	for _, op := range append(ops, "run turnaround") {
