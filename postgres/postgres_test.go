@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/parley-forecast/parley"
@@ -36,23 +37,33 @@ func FreshDatabase(t *testing.T) string {
 	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			t.Error(err)
-		}
-	})
+	t.Cleanup(func() { dropDatabase(t, dsn, name) })
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// dropDatabase drops a test database. FORCE ends our own connections but
+// may not end an autovacuum worker's (a superuser's), so it retries for a
+// while, and a database left behind is only logged.
+func dropDatabase(t *testing.T, dsn, name string) {
+	ctx := context.Background()
+	var err error
+	for range 20 {
+		var c *pgx.Conn
+		if c, err = pgx.Connect(ctx, dsn); err == nil {
+			_, err = c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+			c.Close(ctx)
+		}
+		if err == nil {
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	t.Logf("test database %s left behind: %v", name, err)
 }
 
 // MustOpen opens and migrates the database at dsn.
