@@ -112,16 +112,17 @@ type runListOutput struct {
 
 func (s *Server) registerRuns() {
 	huma.Register(s.api, huma.Operation{
-		OperationID:   "create-run",
-		Method:        http.MethodPost,
-		Path:          Prefix + "/runs",
-		Summary:       "Queue a run",
-		Description:   "Checks the request against the scenario version and queues it; a worker runs it. Poll GET /runs/{id} for the result.",
-		Tags:          []string{"runs"},
-		DefaultStatus: http.StatusAccepted,
-		MaxBodyBytes:  opMaxBodyBytes,
-		Security:      s.secured(true),
-		Errors:        []int{http.StatusUnauthorized, http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity},
+		OperationID:     "create-run",
+		Method:          http.MethodPost,
+		Path:            Prefix + "/runs",
+		Summary:         "Queue a run",
+		Description:     "Checks the request against the scenario version and queues it; a worker runs it. Poll GET /runs/{id} for the result.",
+		Tags:            []string{"runs"},
+		DefaultStatus:   http.StatusAccepted,
+		MaxBodyBytes:    opMaxBodyBytes,
+		BodyReadTimeout: BodyReadTimeout,
+		Security:        s.secured(true),
+		Errors:          []int{http.StatusUnauthorized, http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity},
 	}, func(ctx context.Context, in *createRunInput) (*runOutput, error) {
 		b := in.Body
 		sc, err := s.cfg.Store.FindScenario(ctx, b.Scenario, b.Version)

@@ -172,17 +172,18 @@ func (s *Server) scenarioRequestBody() *huma.RequestBody {
 func (s *Server) registerScenarios() {
 	write := []int{http.StatusUnauthorized, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}
 	huma.Register(s.api, huma.Operation{
-		OperationID:   "create-scenario",
-		Method:        http.MethodPost,
-		Path:          Prefix + "/scenarios",
-		Summary:       "Save a new scenario",
-		Description:   "Saves version 1 of a new scenario. The document is checked first; a document with errors is refused with 422 and every error with its location, line and column.",
-		Tags:          []string{"scenarios"},
-		DefaultStatus: http.StatusCreated,
-		MaxBodyBytes:  opMaxBodyBytes,
-		Security:      s.secured(true),
-		Errors:        write,
-		RequestBody:   s.scenarioRequestBody(),
+		OperationID:     "create-scenario",
+		Method:          http.MethodPost,
+		Path:            Prefix + "/scenarios",
+		Summary:         "Save a new scenario",
+		Description:     "Saves version 1 of a new scenario. The document is checked first; a document with errors is refused with 422 and every error with its location, line and column.",
+		Tags:            []string{"scenarios"},
+		DefaultStatus:   http.StatusCreated,
+		MaxBodyBytes:    opMaxBodyBytes,
+		BodyReadTimeout: BodyReadTimeout,
+		Security:        s.secured(true),
+		Errors:          write,
+		RequestBody:     s.scenarioRequestBody(),
 		// The document is read by Parse, which reports positions; huma
 		// only documents it.
 		SkipValidateBody: true,
@@ -207,6 +208,7 @@ func (s *Server) registerScenarios() {
 		Description:      "Saves the document as the scenario's next version; earlier versions stay as they were.",
 		Tags:             []string{"scenarios"},
 		MaxBodyBytes:     opMaxBodyBytes,
+		BodyReadTimeout:  BodyReadTimeout,
 		Security:         s.secured(true),
 		Errors:           append(write, http.StatusNotFound),
 		RequestBody:      s.scenarioRequestBody(),

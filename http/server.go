@@ -32,6 +32,8 @@ const (
 	ReadHeaderTimeout = 10 * time.Second
 	// ReadTimeout bounds reading a whole request, body included.
 	ReadTimeout = 60 * time.Second
+	// BodyReadTimeout bounds reading a request body (4 MiB at 140 KB/s).
+	BodyReadTimeout = 30 * time.Second
 	// WriteTimeout bounds writing a response.
 	WriteTimeout = 60 * time.Second
 	// IdleTimeout closes keep-alive connections left idle.
