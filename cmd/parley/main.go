@@ -7,6 +7,9 @@
 //	parley convert FILE --to json|ktab
 //	parley compare|simulate|leverage|sensitivity|strategy FILE [flags]
 //	parley report FILE --out brief.html|brief.md|brief.pdf
+//	parley serve [--db FILE|postgres://…] [--addr HOST:PORT] [--public-read]
+//	parley migrate [--db …]
+//	parley token create NAME | list | revoke ID|NAME [--db …]
 //
 // Exit status: 0 on success, 1 when the input has problems or a run fails,
 // 2 when the command line itself is unusable.
@@ -108,6 +111,7 @@ capability with the evidence behind them. See docs/ for the guide.`,
 	root.AddCommand(newStrategyCmd())
 	root.AddCommand(newSweepCmd())
 	root.AddCommand(newReportCmd())
+	root.AddCommand(newServeCmd(), newMigrateCmd(), newTokenCmd())
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	}

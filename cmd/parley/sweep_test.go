@@ -37,7 +37,7 @@ func TestSweep(t *testing.T) {
 	t.Run("kill", testSweepKill)
 }
 
-func parleyBin(t *testing.T) string {
+func sweepBin(t *testing.T) string {
 	if bin == "" {
 		t.Fatal("parley binary not built")
 	}
@@ -48,7 +48,7 @@ func parleyBin(t *testing.T) string {
 // standard error; it fails the test unless the exit status is want.
 func runParley(t *testing.T, dir string, env []string, want int, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(parleyBin(t), args...)
+	cmd := exec.Command(sweepBin(t), args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	var stderr bytes.Buffer
@@ -192,7 +192,7 @@ func testSweepKill(t *testing.T) {
 	if err := os.Remove(shard1); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(parleyBin(t), "sweep", "run", "m.json", "--shard", "1", "--dir", "d", "--workers", "1")
+	cmd := exec.Command(sweepBin(t), "sweep", "run", "m.json", "--shard", "1", "--dir", "d", "--workers", "1")
 	cmd.Dir = dir
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
