@@ -79,3 +79,19 @@ func WithReferenceTypo(in *parley.Instance, opts parley.Options) (*parley.Result
 	}
 	return &res, nil
 }
+
+// SolveReference solves with the round as it was before the speed-ups of
+// issue 5 (refstep_test.go) in place of the current one.
+func SolveReference(in *parley.Instance, opts parley.Options) (*parley.Result, error) {
+	s, err := New().Prepare(opts)
+	if err != nil {
+		return nil, err
+	}
+	sv := s.(*solver)
+	sv.ws.stepFn = (*workspace).refStep
+	var res parley.Result
+	if err := sv.Solve(context.Background(), in, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}

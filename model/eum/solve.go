@@ -35,9 +35,10 @@ type workspace struct {
 	R, mu         float64   // fixed range, weighted median at round start
 	choice        []offer
 	medIdx        []int
-	snap          *snapshot // filled by step when non-nil (tests)
-	capitulations int       // capitulation offers classified (tests)
-	typo          bool      // drop capitulations as the reference code does (tests)
+	snap          *snapshot        // filled by step when non-nil (tests)
+	capitulations int              // capitulation offers classified (tests)
+	typo          bool             // drop capitulations as the reference code does (tests)
+	stepFn        func(*workspace) // replaces step when non-nil (tests)
 
 	cur          []float64 // N×M positions
 	players, off []int     // issue k's players are players[off[k]:off[k+1]]
@@ -201,6 +202,8 @@ func (sv *solver) Solve(ctx context.Context, in *parley.Instance, dst *parley.Re
 				for i := 0; i < n; i++ {
 					ws.r[i], ws.choice[i], ws.next[i] = 1, offer{}, ws.x[i]
 				}
+			} else if ws.stepFn != nil {
+				ws.stepFn(ws)
 			} else {
 				ws.step()
 			}
