@@ -80,6 +80,17 @@ func WithReferenceTypo(in *parley.Instance, opts parley.Options) (*parley.Result
 	return &res, nil
 }
 
+// PrepareReference is Prepare with the round as it was before the
+// speed-ups of issue 5 (refstep_test.go), for benchmarks.
+func PrepareReference(opts parley.Options) (parley.Solver, error) {
+	s, err := New().Prepare(opts)
+	if err != nil {
+		return nil, err
+	}
+	s.(*solver).ws.stepFn = (*workspace).refStep
+	return s, nil
+}
+
 // SolveReference solves with the round as it was before the speed-ups of
 // issue 5 (refstep_test.go) in place of the current one.
 func SolveReference(in *parley.Instance, opts parley.Options) (*parley.Result, error) {

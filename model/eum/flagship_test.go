@@ -57,9 +57,18 @@ func cpuNanos() int64 {
 // draws of it, as the Monte Carlo analysis does. cpu-ns/op is the
 // process's CPU time per solve, which a loaded machine does not inflate
 // the way it does wall time.
+//
+// The sub-benchmark step=reference runs the round as it was before the
+// speed-ups of issue 5 (refstep_test.go), for a before/after comparison
+// under the same machine load.
 func BenchmarkEUMFlagship(b *testing.B) {
 	ins := flagshipDraws(b, 64)
-	s, err := eum.New().Prepare(parley.Options{NoTrace: true})
+	b.Run("step=current", func(b *testing.B) { benchFlagship(b, ins, eum.New().Prepare) })
+	b.Run("step=reference", func(b *testing.B) { benchFlagship(b, ins, eum.PrepareReference) })
+}
+
+func benchFlagship(b *testing.B, ins []*parley.Instance, prepare func(parley.Options) (parley.Solver, error)) {
+	s, err := prepare(parley.Options{NoTrace: true})
 	if err != nil {
 		b.Fatal(err)
 	}
