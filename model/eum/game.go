@@ -194,23 +194,47 @@ func (w *workspace) distinct() int {
 func (w *workspace) votes(d []float64, m int) {
 	n := w.n
 	wt := w.w[:n]
+	num := w.num[:m*m]
 	var total float64
 	for p := 0; p < m; p++ {
-		w.num[p*m+p] = 0
+		num[p*m+p] = 0
 		dp := d[p*n : p*n+n]
-		for q := p + 1; q < m; q++ {
+		dp = dp[:len(wt)]
+		// Two positions q at a time, for two independent chains of
+		// additions; each pair's sums still run over the voters in order,
+		// and total still adds the pairs in order of q.
+		q := p + 1
+		for ; q+1 < m; q += 2 {
 			dq := d[q*n : q*n+n]
-			var vpq, vqp float64
+			dr := d[(q+1)*n : (q+1)*n+n]
+			dq, dr = dq[:len(wt)], dr[:len(wt)]
+			var vpq, vqp, vpr, vrp float64
 			for k, wk := range wt {
 				// Positive when voter k is closer to u_p than to u_q.
 				// Branch-free (the sign is unpredictable); adding or
 				// subtracting a zero leaves either sum's bits unchanged.
 				v := wk * (dq[k] - dp[k])
+				x := wk * (dr[k] - dp[k])
+				vpq += max(v, 0)
+				vqp -= min(v, 0)
+				vpr += max(x, 0)
+				vrp -= min(x, 0)
+			}
+			num[p*m+q], num[q*m+p] = vpq, vqp
+			num[p*m+q+1], num[(q+1)*m+p] = vpr, vrp
+			total += float64(w.mult[p]*w.mult[q]) * (vpq + vqp)
+			total += float64(w.mult[p]*w.mult[q+1]) * (vpr + vrp)
+		}
+		if q < m {
+			dq := d[q*n : q*n+n]
+			dq = dq[:len(wt)]
+			var vpq, vqp float64
+			for k, wk := range wt {
+				v := wk * (dq[k] - dp[k])
 				vpq += max(v, 0)
 				vqp -= min(v, 0)
 			}
-			w.num[p*m+q] = vpq
-			w.num[q*m+p] = vqp
+			num[p*m+q], num[q*m+p] = vpq, vqp
 			total += float64(w.mult[p]*w.mult[q]) * (vpq + vqp)
 		}
 	}
@@ -316,6 +340,18 @@ func (w *workspace) pairs(m int) {
 
 // probs fills dst (m×m) with prob(p, q).
 func (w *workspace) probs(dst []float64, m int) {
+	dst = dst[:m*m]
+	if w.cfg.prob == probAllPairs && w.den != 0 {
+		// prob's common case without its branches.
+		num, den := w.num[:m*m], w.den
+		for i, v := range num {
+			dst[i] = v / den
+		}
+		for p := 0; p < m; p++ {
+			dst[p*m+p] = 0
+		}
+		return
+	}
 	for p := 0; p < m; p++ {
 		for q := 0; q < m; q++ {
 			dst[p*m+q] = w.prob(p, q)
