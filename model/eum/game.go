@@ -211,14 +211,18 @@ func (w *workspace) votes(d []float64, m int) {
 			var vpq, vqp, vpr, vrp float64
 			for k, wk := range wt {
 				// Positive when voter k is closer to u_p than to u_q.
-				// Branch-free (the sign is unpredictable); adding or
-				// subtracting a zero leaves either sum's bits unchanged.
 				v := wk * (dq[k] - dp[k])
 				x := wk * (dr[k] - dp[k])
-				vpq += max(v, 0)
-				vqp -= min(v, 0)
-				vpr += max(x, 0)
-				vrp -= min(x, 0)
+				if v > 0 {
+					vpq += v
+				} else {
+					vqp -= v
+				}
+				if x > 0 {
+					vpr += x
+				} else {
+					vrp -= x
+				}
 			}
 			num[p*m+q], num[q*m+p] = vpq, vqp
 			num[p*m+q+1], num[(q+1)*m+p] = vpr, vrp
@@ -231,8 +235,11 @@ func (w *workspace) votes(d []float64, m int) {
 			var vpq, vqp float64
 			for k, wk := range wt {
 				v := wk * (dq[k] - dp[k])
-				vpq += max(v, 0)
-				vqp -= min(v, 0)
+				if v > 0 {
+					vpq += v
+				} else {
+					vqp -= v
+				}
 			}
 			num[p*m+q], num[q*m+p] = vpq, vqp
 			total += float64(w.mult[p]*w.mult[q]) * (vpq + vqp)
