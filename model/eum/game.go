@@ -494,11 +494,16 @@ func (w *workspace) step() {
 			if pj == pi {
 				continue
 			}
+			b := w.bq[pj]
+			if !(b > 0) && w.snap == nil {
+				// Every quadrant of classify needs b > 0: no offer,
+				// whatever a is.
+				continue
+			}
 			a := challengeEU(s[j], p2[pi*m+pj], w.us[pj], w.uf[pj], usq, q)
 			if q != 1 {
 				a -= w.sqA[pj]
 			}
-			b := w.bq[pj]
 			if w.snap != nil {
 				w.snap.EUij[i*n+j], w.snap.EUji[i*n+j] = a, b
 			}
