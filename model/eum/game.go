@@ -320,7 +320,8 @@ func (w *workspace) pairs(m int) {
 		for q := p + 1; q < m; q++ {
 			dist := u[q] - u[p]
 			v := dist / R
-			bs := math.Max(0, 0.5-0.5*dist/R)
+			// The builtin max has math.Max's semantics, inlined.
+			bs := max(0, 0.5-0.5*dist/R)
 			bf := 0.5 + 0.5*dist/R
 			var ld, ls, lf float64
 			if op, oq := old[p], old[q]; op >= 0 && oq >= 0 {
@@ -428,7 +429,7 @@ func (w *workspace) step() {
 			}
 		}
 		w.danger[i] = sum
-		lo, hi = math.Min(lo, sum), math.Max(hi, sum)
+		lo, hi = min(lo, sum), max(hi, sum) // as math.Min and math.Max, inlined
 	}
 
 	// 3. Risk exponents: R_i = (2·danger_i − max − min)/(max − min). When
