@@ -346,6 +346,34 @@ func (w *workspace) pairs(m int) {
 	copy(c.lf, w.lf[:m*m])
 }
 
+// lowerExp is a lower bound of e^t for t ≥ −256: (1 + t/256)^256, which
+// is at most e^t because ln(1 + u) ≤ u; 0 below −256. Rounding can put it
+// at most about 1e-13 (relative) above that, far inside the margin bUpper
+// is used with. It costs a division by a power of two, an addition and
+// eight multiplications, a fraction of math.Exp.
+func lowerExp(t float64) float64 {
+	y := max(0, 1+t/256)
+	for range 8 {
+		y *= y
+	}
+	return y
+}
+
+// bUpper is an upper bound of challengeEU(si, P, us, uf, usq, 1) with
+// us = 2 − 4e^ts and uf = 2 − 4e^tf as step computes them (ts = r·ln bs,
+// tf = r·ln bf, the very products expLog exponentiates), for si and P in
+// [0,1]. Expanded, that expected utility is 2 − usq − 4(cX·e^ts + cY·e^tf)
+// with cX = si·P + 1 − si ≥ 0 and cY = si(1 − P) ≥ 0, which only grows
+// when e^ts and e^tf are replaced by the lower bounds of lowerExp. The
+// rounding of either evaluation is below 1e-12 (every term is at most 4
+// in size), so a bound below −1e-9 proves that the value step would
+// compute is negative.
+func bUpper(si, P, usq, ts, tf float64) float64 {
+	cX := si*P + (1 - si)
+	cY := si * (1 - P)
+	return 2 - usq - 4*(cX*lowerExp(ts)+cY*lowerExp(tf))
+}
+
 // probs fills dst (m×m) with prob(p, q).
 func (w *workspace) probs(dst []float64, m int) {
 	dst = dst[:m*m]
@@ -472,6 +500,10 @@ func (w *workspace) step() {
 	for i := 0; i < n; i++ {
 		ri, pi, si, xi := w.r[i], pos[i], s[i], x[i]
 		usq := 2 - 4*expLog(0.5, ln05, ri) // uStatusQuo(ri)
+		// With Q = 1, a proof that E^i(U_ji) < 0 against a position
+		// spares its two exponentials (see bUpper); no counterpart there
+		// can then make an offer.
+		bound := q == 1 && ri != 1 && w.snap == nil && si >= 0 && si <= 1
 		// U_s, U_f and E^i(U_ji) against each distinct position (the
 		// latter depends on j only through its position).
 		for p := 0; p < m; p++ {
@@ -479,6 +511,14 @@ func (w *workspace) step() {
 				continue
 			}
 			k := pi*m + p
+			if bound {
+				if P := p2[p*m+pi]; P >= 0 && P <= 1 {
+					if ub := bUpper(si, P, usq, ri*w.ls[k], ri*w.lf[k]); ub < -1e-9 {
+						w.bq[p] = ub
+						continue
+					}
+				}
+			}
 			us := 2 - 4*expLog(w.bs[k], w.ls[k], ri)
 			uf := 2 - 4*expLog(w.bf[k], w.lf[k], ri)
 			w.us[p], w.uf[p] = us, uf
