@@ -62,7 +62,10 @@
 // still computed by the same operations in the same order as the direct
 // formulas, so the results are bit-identical to the round as first written
 // (kept in refstep_test.go and compared by TestStepMatchesReference).
-// Most of the remaining time is math.Exp: 3·n·(m−1) + n calls per round.
+// With Q = 1, U_s and U_f against a position are not computed when a
+// cheap bound (bUpper) proves E^i(U_ji) < 0, since no offer can then come
+// from that position. Most of the remaining time is math.Exp: at most
+// 3·n·(m−1) + n calls per round.
 //
 // # Deviations from the reference code
 //
