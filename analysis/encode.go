@@ -154,3 +154,18 @@ func (p *Partial) UnmarshalJSON(b []byte) error {
 	*p = *q
 	return nil
 }
+
+// JSON renders an analysis result as the command line's --format json
+// does: indented by two spaces, HTML characters left as they are, and a
+// final newline. The server stores results in this form, so that a run's
+// result is byte-identical to the command's output.
+func JSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -92,16 +92,7 @@ func config(j *Job) analysis.Config {
 }
 
 // indented renders v as parley's analysis commands do with --format json.
-func indented(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
+func indented(v any) ([]byte, error) { return analysis.JSON(v) }
 
 func checkDist(name string) error {
 	if _, err := analysis.ParseDist(name); err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -161,16 +160,7 @@ func (f *anaFlags) emit(cmd *cobra.Command, b []byte) error {
 }
 
 // jsonBytes renders v as indented JSON with a final newline.
-func jsonBytes(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
+func jsonBytes(v any) ([]byte, error) { return analysis.JSON(v) }
 
 // progress is the analysis.Recorder of the command line: a bar with count,
 // rate and ETA on standard error when it is a terminal (or with
