@@ -145,7 +145,7 @@ func testSweepProcesses(t *testing.T) {
 	if e := runParley(t, dir, []string{"SLURM_ARRAY_TASK_ID=3"}, 2, "sweep", "run", "m3.json", "--dir", "shards3"); !strings.Contains(e, "SLURM_ARRAY_TASK_ID 3 is outside the sweep's shards 0 to 2") {
 		t.Errorf("stderr %q", e)
 	}
-	if e := runParley(t, dir, nil, 2, "sweep", "plan", flagship(t), "--analysis", "sensitivity", "--out", "s.json"); !strings.Contains(e, "sensitivity sweeps are not supported") {
+	if e := runParley(t, dir, nil, 2, "sweep", "plan", flagship(t), "--analysis", "sensitivity", "--method", "fast", "--out", "s.json"); !strings.Contains(e, "--method must be morris or sobol") {
 		t.Errorf("stderr %q", e)
 	}
 	// A manifest of another Parley version, or with its scenario edited,
