@@ -16,6 +16,11 @@ func FuzzDecodeManifest(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(b)
+	sb, err := newSensFixture(f, sweep.SensitivitySpec{Method: "sobol", Draws: 4, Sampler: "random", Resamples: -1}, 2).m.Encode()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(sb)
 	f.Add([]byte(`{"format":"parley-sweep-manifest/1"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := sweep.DecodeManifest("m.json", data)
