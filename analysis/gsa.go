@@ -29,11 +29,11 @@ type Design struct {
 	Seed uint64
 }
 
-// evaluate runs f at the n points given by point(e, u, scratch) and
-// stores output o of point e at y[e*nout+o]; scratch is a per-worker
-// buffer of 2k numbers. Which worker evaluates which point has no effect
-// on y.
-func evaluate(ctx context.Context, d Design, k, nout int, n uint64, newF NewFunc, point func(e uint64, u, scratch []float64)) ([]float64, error) {
+// evaluate runs f at the points lo…hi−1 given by point(e, u, scratch)
+// and stores output o of point e at y[(e−lo)*nout+o]; scratch is a
+// per-worker buffer of 2k numbers. Which worker evaluates which point has
+// no effect on y.
+func evaluate(ctx context.Context, d Design, k, nout int, lo, hi uint64, newF NewFunc, point func(e uint64, u, scratch []float64)) ([]float64, error) {
 	workers := d.Workers
 	if workers <= 0 {
 		workers = (&Config{}).workers()
@@ -42,7 +42,7 @@ func evaluate(ctx context.Context, d Design, k, nout int, n uint64, newF NewFunc
 	if rec == nil {
 		rec = Nop{}
 	}
-	y := make([]float64, n*uint64(nout))
+	y := make([]float64, (hi-lo)*uint64(nout))
 	fs := make([]Func, workers)
 	us := make([][]float64, workers)
 	scratch := make([][]float64, workers)
@@ -53,10 +53,10 @@ func evaluate(ctx context.Context, d Design, k, nout int, n uint64, newF NewFunc
 		}
 		fs[w], us[w], scratch[w] = f, make([]float64, k), make([]float64, 2*k)
 	}
-	err := parallel(ctx, workers, 0, n, 16, rec, func(w int, a, b uint64) error {
+	err := parallel(ctx, workers, lo, hi, 16, rec, func(w int, a, b uint64) error {
 		for e := a; e < b; e++ {
 			point(e, us[w], scratch[w])
-			if err := fs[w].Eval(ctx, us[w], y[e*uint64(nout):(e+1)*uint64(nout)]); err != nil {
+			if err := fs[w].Eval(ctx, us[w], y[(e-lo)*uint64(nout):(e-lo+1)*uint64(nout)]); err != nil {
 				return err
 			}
 		}
@@ -102,6 +102,40 @@ type SobolIndices struct {
 //
 // with V the variance of the 2N outputs of A and B.
 func Sobol(ctx context.Context, k, nout int, newF NewFunc, o SobolOptions, d Design) (*SobolIndices, error) {
+	sd, err := newSobolDesign(k, o, d.Seed)
+	if err != nil {
+		return nil, err
+	}
+	y, err := runDesign(ctx, d, k, nout, 0, sd.len(), newF, sd.point)
+	if err != nil {
+		return nil, err
+	}
+	return sd.estimate(y, nout), nil
+}
+
+// runDesign evaluates points [lo, hi) of a design, reporting them to d's
+// recorder as one task.
+func runDesign(ctx context.Context, d Design, k, nout int, lo, hi uint64, newF NewFunc, point func(e uint64, u, scratch []float64)) ([]float64, error) {
+	rec := d.Recorder
+	if rec == nil {
+		rec = Nop{}
+	}
+	rec.Start(int64(hi - lo))
+	defer rec.Done()
+	d.Recorder = rec
+	return evaluate(ctx, d, k, nout, lo, hi, newF, point)
+}
+
+// sobolDesign is the Saltelli design of Sobol: which point each
+// evaluation index is, and the estimators over all evaluations.
+type sobolDesign struct {
+	k    int
+	o    SobolOptions // defaults filled in
+	seed uint64
+	gen  func(row uint64, x []float64)
+}
+
+func newSobolDesign(k int, o SobolOptions, seed uint64) (*sobolDesign, error) {
 	if o.N == 0 {
 		o.N = 1024
 	}
@@ -114,17 +148,17 @@ func Sobol(ctx context.Context, k, nout int, newF NewFunc, o SobolOptions, d Des
 	if o.Resamples == 0 {
 		o.Resamples = 100
 	}
-	var gen func(row uint64, x []float64)
+	sd := &sobolDesign{k: k, o: o, seed: seed}
 	switch o.Sampler {
 	case "", "sobol":
 		seq, err := newSobol(2 * k)
 		if err != nil {
 			return nil, parley.Errorf(parley.EINVALID, "%d uncertain inputs need %d Sobol dimensions, more than the %d supported; use the random sampler", k, 2*k, MaxSobolDims)
 		}
-		gen = func(row uint64, x []float64) { seq.point(row+1, x) } // skip the origin
+		sd.gen = func(row uint64, x []float64) { seq.point(row+1, x) } // skip the origin
 	case "random":
-		gen = func(row uint64, x []float64) {
-			r := rand.New(rand.NewPCG(drawSeed(d.Seed, row)))
+		sd.gen = func(row uint64, x []float64) {
+			r := rand.New(rand.NewPCG(drawSeed(seed, row)))
 			for i := range x {
 				x[i] = r.Float64()
 			}
@@ -132,33 +166,36 @@ func Sobol(ctx context.Context, k, nout int, newF NewFunc, o SobolOptions, d Des
 	default:
 		return nil, parley.Errorf(parley.EINVALID, "unknown sampler %q: want sobol or random", o.Sampler)
 	}
+	return sd, nil
+}
+
+// len is the number of evaluations, N·(k+2).
+func (sd *sobolDesign) len() uint64 { return uint64(sd.o.N) * uint64(sd.k+2) }
+
+// point sets u to evaluation e's point; x is scratch of 2k numbers. Each
+// point needs its row's 2k base coordinates; generating them per
+// evaluation costs O(k·32) against a model run, which is far dearer.
+func (sd *sobolDesign) point(e uint64, u, x []float64) {
+	k, per := sd.k, uint64(sd.k+2)
+	sd.gen(e/per, x)
+	m := int(e % per)
+	switch {
+	case m == 0:
+		copy(u, x[:k])
+	case m == 1:
+		copy(u, x[k:])
+	default:
+		copy(u, x[:k])
+		u[m-2] = x[k+m-2]
+	}
+}
+
+// estimate computes the indices from y, output o of evaluation e at
+// y[e*nout+o], for every evaluation of the design.
+func (sd *sobolDesign) estimate(y []float64, nout int) *SobolIndices {
+	k, o := sd.k, sd.o
 	n := uint64(o.N)
 	per := uint64(k + 2)
-	rec := d.Recorder
-	if rec == nil {
-		rec = Nop{}
-	}
-	rec.Start(int64(n * per))
-	defer rec.Done()
-	d.Recorder = rec
-	// Each point needs its row's 2k base coordinates; generating them per
-	// evaluation costs O(k·32) against a model run, which is far dearer.
-	y, err := evaluate(ctx, d, k, nout, n*per, newF, func(e uint64, u, x []float64) {
-		gen(e/per, x)
-		m := int(e % per)
-		switch {
-		case m == 0:
-			copy(u, x[:k])
-		case m == 1:
-			copy(u, x[k:])
-		default:
-			copy(u, x[:k])
-			u[m-2] = x[k+m-2]
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
 	res := &SobolIndices{N: o.N, Evaluations: int(n * per)}
 	at := func(row uint64, m, out int) float64 { return y[(row*per+uint64(m))*uint64(nout)+uint64(out)] }
 	rows := make([]uint64, n)
@@ -202,7 +239,7 @@ func Sobol(ctx context.Context, k, nout int, newF NewFunc, o SobolOptions, d Des
 		if o.Resamples > 0 {
 			bs1 := make([][]float64, k)
 			bst := make([][]float64, k)
-			rng := rand.New(rand.NewPCG(drawSeed(d.Seed^0x5eed, uint64(out))))
+			rng := rand.New(rand.NewPCG(drawSeed(sd.seed^0x5eed, uint64(out))))
 			t1, tt := make([]float64, k), make([]float64, k)
 			for b := 0; b < o.Resamples; b++ {
 				for j := range boot {
@@ -226,7 +263,7 @@ func Sobol(ctx context.Context, k, nout int, newF NewFunc, o SobolOptions, d Des
 		}
 		res.S1CI, res.STCI = append(res.S1CI, c1), append(res.STCI, ct)
 	}
-	return res, nil
+	return res
 }
 
 // percentiles returns the 2.5 and 97.5 % points of xs (sorted in place);
@@ -274,6 +311,34 @@ type MorrisEffects struct {
 // factor's [0,1] scale. Evaluation e is step e%(k+1) of trajectory
 // e/(k+1); trajectory t is drawn from a PCG seeded from (Seed, t).
 func Morris(ctx context.Context, k, nout int, newF NewFunc, o MorrisOptions, d Design) (*MorrisEffects, error) {
+	md, err := newMorrisDesign(k, o, d.Seed)
+	if err != nil {
+		return nil, err
+	}
+	y, err := runDesign(ctx, d, k, nout, 0, md.len(), newF, md.point)
+	if err != nil {
+		return nil, err
+	}
+	return md.estimate(y, nout), nil
+}
+
+// morrisTraj is one Morris trajectory: start point, factor order and step
+// signs.
+type morrisTraj struct {
+	x0    []float64
+	order []int
+	step  []float64 // by factor
+}
+
+// morrisDesign is the trajectories of Morris: which point each evaluation
+// index is, and the elementary effects over all evaluations.
+type morrisDesign struct {
+	k, r, p int
+	delta   float64
+	ts      []morrisTraj
+}
+
+func newMorrisDesign(k int, o MorrisOptions, seed uint64) (*morrisDesign, error) {
 	if o.Trajectories == 0 {
 		o.Trajectories = 10
 	}
@@ -288,17 +353,10 @@ func Morris(ctx context.Context, k, nout int, newF NewFunc, o MorrisOptions, d D
 	}
 	r, p := o.Trajectories, o.Levels
 	delta := float64(p) / (2 * float64(p-1))
-	per := k + 1
-	// Build the trajectories: start point, factor order and step signs.
-	type traj struct {
-		x0    []float64
-		order []int
-		step  []float64 // by factor
-	}
-	ts := make([]traj, r)
+	ts := make([]morrisTraj, r)
 	for t := range ts {
-		rng := rand.New(rand.NewPCG(drawSeed(d.Seed, uint64(t))))
-		tr := traj{x0: make([]float64, k), order: rng.Perm(k), step: make([]float64, k)}
+		rng := rand.New(rand.NewPCG(drawSeed(seed, uint64(t))))
+		tr := morrisTraj{x0: make([]float64, k), order: rng.Perm(k), step: make([]float64, k)}
 		for j := 0; j < k; j++ {
 			x := float64(rng.IntN(p)) / float64(p-1)
 			up, down := x+delta <= 1+1e-12, x-delta >= -1e-12
@@ -310,26 +368,28 @@ func Morris(ctx context.Context, k, nout int, newF NewFunc, o MorrisOptions, d D
 		}
 		ts[t] = tr
 	}
-	rec := d.Recorder
-	if rec == nil {
-		rec = Nop{}
+	return &morrisDesign{k: k, r: r, p: p, delta: delta, ts: ts}, nil
+}
+
+// len is the number of evaluations, r·(k+1).
+func (md *morrisDesign) len() uint64 { return uint64(md.r) * uint64(md.k+1) }
+
+// point sets u to evaluation e's point.
+func (md *morrisDesign) point(e uint64, u, _ []float64) {
+	per := uint64(md.k + 1)
+	tr := &md.ts[e/per]
+	s := int(e % per)
+	copy(u, tr.x0)
+	for _, j := range tr.order[:s] {
+		u[j] = math.Min(math.Max(u[j]+tr.step[j], 0), 1)
 	}
-	n := uint64(r * per)
-	rec.Start(int64(n))
-	defer rec.Done()
-	d.Recorder = rec
-	y, err := evaluate(ctx, d, k, nout, n, newF, func(e uint64, u, _ []float64) {
-		tr := &ts[e/uint64(per)]
-		s := int(e % uint64(per))
-		copy(u, tr.x0)
-		for _, j := range tr.order[:s] {
-			u[j] = math.Min(math.Max(u[j]+tr.step[j], 0), 1)
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	res := &MorrisEffects{Trajectories: r, Levels: p, Evaluations: int(n), Delta: delta}
+}
+
+// estimate computes the effects from y, output o of evaluation e at
+// y[e*nout+o], for every evaluation of the design.
+func (md *morrisDesign) estimate(y []float64, nout int) *MorrisEffects {
+	k, r, ts, per := md.k, md.r, md.ts, md.k+1
+	res := &MorrisEffects{Trajectories: r, Levels: md.p, Evaluations: int(md.len()), Delta: md.delta}
 	for out := 0; out < nout; out++ {
 		ms, mu, sd := make([]float64, k), make([]float64, k), make([]float64, k)
 		ee := make([][]float64, k)
@@ -356,5 +416,5 @@ func Morris(ctx context.Context, k, nout int, newF NewFunc, o MorrisOptions, d D
 		}
 		res.MuStar, res.Mu, res.Sigma = append(res.MuStar, ms), append(res.Mu, mu), append(res.Sigma, sd)
 	}
-	return res, nil
+	return res
 }

@@ -1,7 +1,9 @@
 package analysis_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"github.com/parley-forecast/parley"
 	"github.com/parley-forecast/parley/model/baseline"
 	"math"
@@ -142,5 +144,61 @@ func TestSensitivityFindsTheDriver(t *testing.T) {
 	}
 	if _, err := analysis.Sensitivity(context.Background(), problem(t, synthetic(1, 3, 2, false)), cfg, analysis.SensitivityOptions{Method: "sobol"}); err == nil {
 		t.Errorf("a scenario without ranges was accepted")
+	}
+}
+
+// TestSensitivityDesignSplits: evaluating the design in uneven ranges on
+// different worker counts and estimating from the concatenation gives the
+// same result as Sensitivity in one pass, for both methods; ranges outside
+// the design and output tables of the wrong length are refused.
+func TestSensitivityDesignSplits(t *testing.T) {
+	p := problem(t, synthetic(4, 4, 2, true))
+	for _, o := range []analysis.SensitivityOptions{
+		{Method: "morris", Morris: analysis.MorrisOptions{Trajectories: 5}},
+		{Method: "sobol", Sobol: analysis.SobolOptions{N: 16, Resamples: 20}},
+		{Method: "sobol", Sobol: analysis.SobolOptions{N: 8, Sampler: "random"}},
+	} {
+		cfg := analysis.Config{Model: baseline.Compromise(), Workers: 2, Options: parley.Options{Seed: 7}}
+		want, err := analysis.Sensitivity(context.Background(), p, cfg, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Workers = 1
+		sd, err := analysis.NewSensitivityDesign(p, cfg, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if uint64(want.Evaluations) != sd.Len() || sd.Outputs() != len(want.Outputs) {
+			t.Fatalf("%s: Len %d Outputs %d, result has %d evaluations of %d outputs", o.Method, sd.Len(), sd.Outputs(), want.Evaluations, len(want.Outputs))
+		}
+		var y []float64
+		cuts := []uint64{0, 1, sd.Len() / 3, sd.Len() / 3, sd.Len()}
+		for i := 1; i < len(cuts); i++ {
+			part, err := sd.EvaluateRange(context.Background(), cuts[i-1], cuts[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			y = append(y, part...)
+		}
+		got, err := sd.Estimate(y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Compared as JSON (the bytes parley sensitivity writes): an output
+		// that does not vary has NaN indices, which DeepEqual would reject.
+		gb, _ := json.Marshal(got)
+		wb, err := json.Marshal(want)
+		if err != nil || !bytes.Equal(gb, wb) {
+			t.Errorf("%s: split evaluation differs from Sensitivity (%v):\n%s\n%s", o.Method, err, gb, wb)
+		}
+		if _, err := sd.EvaluateRange(context.Background(), 0, sd.Len()+1); err == nil {
+			t.Errorf("%s: a range past the design was accepted", o.Method)
+		}
+		if _, err := sd.Estimate(y[1:]); err == nil {
+			t.Errorf("%s: a short output table was accepted", o.Method)
+		}
+	}
+	if _, err := analysis.NewSensitivityDesign(p, analysis.Config{Model: baseline.Compromise()}, analysis.SensitivityOptions{Method: "fast"}); err == nil {
+		t.Errorf("an unknown method was accepted")
 	}
 }

@@ -121,8 +121,38 @@ func (p *Problem) Func(cfg Config, d Dist) NewFunc {
 
 // Sensitivity measures how each uncertain input of p drives each issue's
 // outcome and each question's verdict, by Morris screening or Sobol
-// indices.
+// indices. It is NewSensitivityDesign, EvaluateRange over the whole design
+// and Estimate.
 func Sensitivity(ctx context.Context, p *Problem, cfg Config, o SensitivityOptions) (*SensitivityResult, error) {
+	sd, err := NewSensitivityDesign(p, cfg, o)
+	if err != nil {
+		return nil, err
+	}
+	y, err := sd.EvaluateRange(ctx, 0, sd.Len())
+	if err != nil {
+		return nil, err
+	}
+	return sd.Estimate(y)
+}
+
+// A SensitivityDesign is a sensitivity analysis split into its parts: Len
+// evaluations of the model, addressed by index, each with Outputs
+// numbers; EvaluateRange computes any range of them (on any machine: the
+// design depends only on the problem, config and options), and Estimate
+// turns all of them, in index order, into the result.
+type SensitivityDesign struct {
+	p      *Problem
+	cfg    Config
+	o      SensitivityOptions
+	d      Dist
+	k      int
+	nout   int
+	morris *morrisDesign
+	sobol  *sobolDesign
+}
+
+// NewSensitivityDesign checks the options and lays out the design.
+func NewSensitivityDesign(p *Problem, cfg Config, o SensitivityOptions) (*SensitivityDesign, error) {
 	if cfg.Model == nil {
 		return nil, parley.Errorf(parley.EINVALID, "analysis: no model given")
 	}
@@ -134,9 +164,60 @@ func Sensitivity(ctx context.Context, p *Problem, cfg Config, o SensitivityOptio
 	if k == 0 {
 		return nil, parley.Errorf(parley.EINVALID, "scenario %q gives no input as a range: nothing to analyse (write uncertain values as {low, mode, high})", p.Scenario.Title)
 	}
-	m := p.Base.M()
-	nout := m + len(p.Questions)
-	des := Design{Workers: cfg.workers(), Recorder: cfg.recorder(), Seed: cfg.Options.Seed}
+	sd := &SensitivityDesign{p: p, cfg: cfg, o: o, d: d, k: k, nout: p.Base.M() + len(p.Questions)}
+	switch o.Method {
+	case "morris":
+		sd.morris, err = newMorrisDesign(k, o.Morris, cfg.Options.Seed)
+	case "sobol":
+		sd.sobol, err = newSobolDesign(k, o.Sobol, cfg.Options.Seed)
+	default:
+		err = parley.Errorf(parley.EINVALID, "unknown method %q: want morris or sobol", o.Method)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return sd, nil
+}
+
+// Len is the number of evaluations: r·(k+1) for Morris, N·(k+2) for
+// Sobol, with k inputs.
+func (sd *SensitivityDesign) Len() uint64 {
+	if sd.morris != nil {
+		return sd.morris.len()
+	}
+	return sd.sobol.len()
+}
+
+// Outputs is the number of outputs of one evaluation: the issues'
+// outcomes, then the questions' indicators.
+func (sd *SensitivityDesign) Outputs() int { return sd.nout }
+
+// EvaluateRange runs the model at evaluations lo…hi−1 (0 ≤ lo ≤ hi ≤ Len)
+// on the config's workers and returns their outputs in index order:
+// output o of evaluation e at [(e−lo)·Outputs+o]. The numbers do not depend
+// on the workers or on how [0, Len) is split.
+func (sd *SensitivityDesign) EvaluateRange(ctx context.Context, lo, hi uint64) ([]float64, error) {
+	if lo > hi || hi > sd.Len() {
+		return nil, parley.Errorf(parley.EINVALID, "evaluations [%d,%d) outside the design's [0,%d)", lo, hi, sd.Len())
+	}
+	var point func(e uint64, u, x []float64)
+	if sd.morris != nil {
+		point = sd.morris.point
+	} else {
+		point = sd.sobol.point
+	}
+	des := Design{Workers: sd.cfg.workers(), Recorder: sd.cfg.recorder(), Seed: sd.cfg.Options.Seed}
+	return runDesign(ctx, des, sd.k, sd.nout, lo, hi, sd.p.Func(sd.cfg, sd.d), point)
+}
+
+// Estimate computes the result from y, the outputs of every evaluation in
+// index order (the concatenation of EvaluateRange over ranges covering
+// [0, Len) in order).
+func (sd *SensitivityDesign) Estimate(y []float64) (*SensitivityResult, error) {
+	if uint64(len(y)) != sd.Len()*uint64(sd.nout) {
+		return nil, parley.Errorf(parley.EINVALID, "%d outputs for a design of %d evaluations of %d outputs", len(y), sd.Len(), sd.nout)
+	}
+	p, cfg, o, d, k, m := sd.p, sd.cfg, sd.o, sd.d, sd.k, sd.p.Base.M()
 	out := &SensitivityResult{Version: parley.Version, Model: cfg.Model.Info().Name, Scenario: p.Scenario.Title, Method: o.Method, Seed: cfg.Options.Seed, Distribution: d}
 	for _, u := range p.Inputs {
 		ii := InputInfo{Path: u.Path, Field: u.Field, Actor: p.Base.Actors[u.Actor], Low: u.Value.Low, Mode: u.Value.Mode, High: u.Value.High}
@@ -153,12 +234,8 @@ func Sensitivity(ctx context.Context, p *Problem, cfg Config, o SensitivityOptio
 	}
 	num := func(x float64) *Num { v := Num(x); return &v }
 	pair := func(x [2]float64) *[2]Num { return &[2]Num{Num(x[0]), Num(x[1])} }
-	switch o.Method {
-	case "morris":
-		r, err := Morris(ctx, k, nout, p.Func(cfg, d), o.Morris, des)
-		if err != nil {
-			return nil, err
-		}
+	if sd.morris != nil {
+		r := sd.morris.estimate(y, sd.nout)
 		out.Evaluations, out.Trajectories, out.Levels, out.Delta = r.Evaluations, r.Trajectories, r.Levels, r.Delta
 		for j := range out.Outputs {
 			for i := 0; i < k; i++ {
@@ -167,25 +244,20 @@ func Sensitivity(ctx context.Context, p *Problem, cfg Config, o SensitivityOptio
 			}
 			rank(out.Outputs[j].Factors, func(f FactorIndex) float64 { return float64(*f.MuStar) })
 		}
-	case "sobol":
-		r, err := Sobol(ctx, k, nout, p.Func(cfg, d), o.Sobol, des)
-		if err != nil {
-			return nil, err
+		return out, nil
+	}
+	r := sd.sobol.estimate(y, sd.nout)
+	out.Evaluations, out.N, out.Sampler = r.Evaluations, r.N, o.Sobol.Sampler
+	if out.Sampler == "" {
+		out.Sampler = "sobol"
+	}
+	for j := range out.Outputs {
+		out.Outputs[j].Mean, out.Outputs[j].Var = Num(r.Mean[j]), Num(r.Var[j])
+		for i := 0; i < k; i++ {
+			out.Outputs[j].Factors = append(out.Outputs[j].Factors, FactorIndex{Input: i, Path: p.Inputs[i].Path,
+				S1: num(r.S1[j][i]), S1CI: pair(r.S1CI[j][i]), ST: num(r.ST[j][i]), STCI: pair(r.STCI[j][i])})
 		}
-		out.Evaluations, out.N, out.Sampler = r.Evaluations, r.N, o.Sobol.Sampler
-		if out.Sampler == "" {
-			out.Sampler = "sobol"
-		}
-		for j := range out.Outputs {
-			out.Outputs[j].Mean, out.Outputs[j].Var = Num(r.Mean[j]), Num(r.Var[j])
-			for i := 0; i < k; i++ {
-				out.Outputs[j].Factors = append(out.Outputs[j].Factors, FactorIndex{Input: i, Path: p.Inputs[i].Path,
-					S1: num(r.S1[j][i]), S1CI: pair(r.S1CI[j][i]), ST: num(r.ST[j][i]), STCI: pair(r.STCI[j][i])})
-			}
-			rank(out.Outputs[j].Factors, func(f FactorIndex) float64 { return float64(*f.ST) })
-		}
-	default:
-		return nil, parley.Errorf(parley.EINVALID, "unknown method %q: want morris or sobol", o.Method)
+		rank(out.Outputs[j].Factors, func(f FactorIndex) float64 { return float64(*f.ST) })
 	}
 	return out, nil
 }

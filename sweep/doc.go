@@ -25,10 +25,13 @@
 // manifest or another K (foreign), and files that do not decode or whose
 // checksum, range or spec do not match (corrupt) are all reported.
 //
-// Only Monte Carlo simulation (analysis.SimulateRange) is supported: the
-// Saltelli and Morris designs of the analysis package evaluate their design
-// points into one in-memory table and have no partial result that merges,
-// so a sensitivity sweep is refused at planning time.
+// Two analyses can be swept. Monte Carlo simulation (analysis.SimulateRange)
+// merges exact aggregates. A sensitivity sweep's run indices are the
+// evaluations of an analysis.SensitivityDesign (Morris or Saltelli); a
+// shard (EncodeOutputsShard) holds its range's model outputs in index
+// order, and CollectOutputs and MergeOutputs check the shards as Collect
+// does and concatenate them into the table SensitivityDesign.Estimate
+// takes, which is why the result equals one pass.
 //
 // The package does no I/O; the parley command reads and writes the files
 // (shard files atomically: temporary file, fsync, rename).

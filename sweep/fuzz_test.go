@@ -16,6 +16,11 @@ func FuzzDecodeManifest(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(b)
+	sb, err := newSensFixture(f, sweep.SensitivitySpec{Method: "sobol", Draws: 4, Sampler: "random", Resamples: -1}, 2).m.Encode()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(sb)
 	f.Add([]byte(`{"format":"parley-sweep-manifest/1"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := sweep.DecodeManifest("m.json", data)
@@ -54,6 +59,31 @@ func FuzzCollect(f *testing.F) {
 		}
 		if _, err := all.Summary(nil); err != nil {
 			t.Fatalf("accepted shard does not summarise: %v", err)
+		}
+	})
+}
+
+// FuzzCollectOutputs: any file in a sensitivity sweep gives an error or
+// accepted outputs, never a panic; accepted outputs are the design's full
+// table, which estimates.
+func FuzzCollectOutputs(f *testing.F) {
+	s := newSensFixture(f, sweep.SensitivitySpec{Method: "morris", Draws: 2, Levels: 4}, 1)
+	good := s.shards(f)
+	f.Add(good[0].Data)
+	f.Add([]byte(`{"format":"parley-sweep-shard/1","payload":{"kind":"sensitivity-outputs"}}`))
+	w := s.sd.Outputs()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		parts, err := sweep.CollectOutputs(s.m, w, []sweep.File{{Name: "d/shard-0-of-1.json", Data: data}})
+		if err != nil {
+			_ = err.Error()
+			return
+		}
+		y, err := sweep.MergeOutputs(s.m, w, parts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.sd.Estimate(y); err != nil {
+			t.Fatalf("accepted shard does not estimate: %v", err)
 		}
 	})
 }

@@ -3,9 +3,11 @@ package sweep
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/bits"
 	"path/filepath"
 	"sort"
@@ -49,14 +51,21 @@ type Manifest struct {
 	Model       string            `json:"model"`
 	Rounds      int               `json:"rounds"`
 	Params      map[string]string `json:"params,omitempty"`
+	// Sensitivity is the sensitivity analysis's options (only, and always,
+	// for analysis sensitivity).
+	Sensitivity *SensitivitySpec `json:"sensitivity,omitempty"`
 	// Design is how run indices map to inputs: "monte-carlo" (each range
-	// drawn from Distribution with a PCG seeded from (Seed, index)).
+	// drawn from Distribution with a PCG seeded from (Seed, index)), or
+	// for a sensitivity sweep "morris" or "saltelli" (index e is the
+	// design's evaluation e; see analysis.SensitivityDesign).
 	Design       string        `json:"design"`
 	Distribution analysis.Dist `json:"distribution"`
 	Bins         int           `json:"bins"`
-	Draws        uint64        `json:"draws"`
-	Seed         uint64        `json:"seed"`
-	Shards       int           `json:"shards"`
+	// Draws is the number of run indices N: Monte Carlo draws, or the
+	// sensitivity design's evaluations (not its --draws).
+	Draws  uint64 `json:"draws"`
+	Seed   uint64 `json:"seed"`
+	Shards int    `json:"shards"`
 }
 
 // Source is an input file carried inside the manifest.
@@ -73,6 +82,41 @@ type Source struct {
 // DesignMonteCarlo is the design of a simulate sweep.
 const DesignMonteCarlo = "monte-carlo"
 
+// Designs of sensitivity sweeps, by method.
+const (
+	DesignMorris   = "morris"
+	DesignSaltelli = "saltelli"
+)
+
+// SensitivitySpec is what parley sensitivity takes besides the model,
+// scenario, distribution and seed, as given (0 for the defaults).
+type SensitivitySpec struct {
+	// Method is "morris" or "sobol".
+	Method string `json:"method"`
+	// Draws is Morris's trajectories or Sobol's base rows N.
+	Draws int `json:"n"`
+	// Levels is Morris's grid levels.
+	Levels int `json:"levels,omitempty"`
+	// Sampler and Resamples are Sobol's.
+	Sampler   string `json:"sampler,omitempty"`
+	Resamples int    `json:"resamples,omitempty"`
+}
+
+// Options returns the analysis options s stands for.
+func (s *SensitivitySpec) Options(d analysis.Dist) analysis.SensitivityOptions {
+	return analysis.SensitivityOptions{Method: s.Method, Dist: d,
+		Morris: analysis.MorrisOptions{Trajectories: s.Draws, Levels: s.Levels},
+		Sobol:  analysis.SobolOptions{N: s.Draws, Sampler: s.Sampler, Resamples: s.Resamples}}
+}
+
+// SensitivityDesignName is the manifest design of a sensitivity method.
+func SensitivityDesignName(method string) string {
+	if method == "morris" {
+		return DesignMorris
+	}
+	return DesignSaltelli
+}
+
 // NewSource wraps a file's bytes.
 func NewSource(name, inputFormat string, content []byte) Source {
 	h := sha256.Sum256(content)
@@ -87,12 +131,20 @@ func (m *Manifest) Check() error {
 	switch {
 	case m.Format != ManifestFormat:
 		return bad("format %q, want %q", m.Format, ManifestFormat)
-	case m.Analysis == Sensitivity:
-		return bad("%s", ErrSensitivity)
-	case m.Analysis != Simulate:
-		return bad("analysis %q, want %s", m.Analysis, Simulate)
-	case m.Design != DesignMonteCarlo:
+	case m.Analysis != Simulate && m.Analysis != Sensitivity:
+		return bad("analysis %q, want %s or %s", m.Analysis, Simulate, Sensitivity)
+	case m.Analysis == Simulate && m.Sensitivity != nil:
+		return bad("a simulate sweep has no sensitivity options")
+	case m.Analysis == Simulate && m.Design != DesignMonteCarlo:
 		return bad("design %q, want %s", m.Design, DesignMonteCarlo)
+	case m.Analysis == Sensitivity && m.Sensitivity == nil:
+		return bad("a sensitivity sweep needs its sensitivity options")
+	case m.Analysis == Sensitivity && m.Sensitivity.Method != "morris" && m.Sensitivity.Method != "sobol":
+		return bad("sensitivity method %q, want morris or sobol", m.Sensitivity.Method)
+	case m.Analysis == Sensitivity && m.Design != SensitivityDesignName(m.Sensitivity.Method):
+		return bad("design %q, want %s for method %s", m.Design, SensitivityDesignName(m.Sensitivity.Method), m.Sensitivity.Method)
+	case m.Analysis == Sensitivity && m.Bins != 0:
+		return bad("a sensitivity sweep has no bins")
 	case m.Draws == 0:
 		return bad("no draws")
 	case m.Shards < 1 || m.Shards > MaxShards:
@@ -108,10 +160,6 @@ func (m *Manifest) Check() error {
 	}
 	return nil
 }
-
-// ErrSensitivity explains why sensitivity sweeps are refused.
-var ErrSensitivity = parley.Errorf(parley.EINVALID, "sensitivity sweeps are not supported yet: the Saltelli and Morris designs "+
-	"keep every evaluation in one table and have no partial result that merges; run parley sensitivity on one machine")
 
 // Encode returns m's canonical encoding (indented JSON with a final
 // newline); Hash is computed from the compact form, so the hash does not
@@ -188,9 +236,12 @@ type Shard struct {
 	Payload       json.RawMessage `json:"payload"`
 }
 
-// EncodeShard returns the file of shard i of m holding part, which must
-// cover exactly the shard's range.
+// EncodeShard returns the file of shard i of simulate sweep m holding
+// part, which must cover exactly the shard's range.
 func EncodeShard(m *Manifest, i int, part *analysis.Partial) ([]byte, error) {
+	if m.Analysis != Simulate {
+		return nil, parley.Errorf(parley.EINVALID, "a %s sweep's shard holds no simulation partial", m.Analysis)
+	}
 	lo, hi := Range(m.Draws, m.Shards, i)
 	if len(part.Ranges) != 1 || part.Ranges[0] != (analysis.Range{Lo: lo, Hi: hi}) {
 		return nil, parley.Errorf(parley.EINVALID, "shard %d covers %v, want [%d,%d)", i, part.Ranges, lo, hi)
@@ -199,6 +250,49 @@ func EncodeShard(m *Manifest, i int, part *analysis.Partial) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return encodeEnvelope(m, i, lo, hi, payload)
+}
+
+// OutputsKind marks the payload of a sensitivity shard.
+const OutputsKind = "sensitivity-outputs"
+
+// Outputs is the payload of a sensitivity shard: the model outputs of
+// evaluations [Lo, Hi) in index order, Width numbers per evaluation,
+// each as its 8 little-endian IEEE 754 bytes (exact, NaN included), the
+// whole base64 in JSON.
+type Outputs struct {
+	Kind  string `json:"kind"`
+	Lo    uint64 `json:"lo"`
+	Hi    uint64 `json:"hi"`
+	Width int    `json:"width"`
+	Y     []byte `json:"y"`
+}
+
+// EncodeOutputsShard returns the file of shard i of sensitivity sweep m
+// holding y, the outputs of the shard's evaluations in index order (as
+// analysis.SensitivityDesign.EvaluateRange returns them), width per
+// evaluation.
+func EncodeOutputsShard(m *Manifest, i, width int, y []float64) ([]byte, error) {
+	if m.Analysis != Sensitivity {
+		return nil, parley.Errorf(parley.EINVALID, "a %s sweep's shard holds no sensitivity outputs", m.Analysis)
+	}
+	lo, hi := Range(m.Draws, m.Shards, i)
+	if width < 1 || uint64(len(y)) != (hi-lo)*uint64(width) {
+		return nil, parley.Errorf(parley.EINVALID, "shard %d: %d outputs for %d evaluations of %d", i, len(y), hi-lo, width)
+	}
+	o := Outputs{Kind: OutputsKind, Lo: lo, Hi: hi, Width: width, Y: make([]byte, 8*len(y))}
+	for j, v := range y {
+		binary.LittleEndian.PutUint64(o.Y[8*j:], math.Float64bits(v))
+	}
+	payload, err := json.Marshal(o)
+	if err != nil {
+		return nil, err
+	}
+	return encodeEnvelope(m, i, lo, hi, payload)
+}
+
+// encodeEnvelope wraps a shard's payload with its identity and checksum.
+func encodeEnvelope(m *Manifest, i int, lo, hi uint64, payload []byte) ([]byte, error) {
 	h := sha256.Sum256(payload)
 	s := Shard{Format: ShardFormat, Manifest: m.Hash(), Index: i, Shards: m.Shards, Lo: lo, Hi: hi,
 		PayloadSHA256: hex.EncodeToString(h[:]), Payload: payload}
@@ -209,15 +303,15 @@ func EncodeShard(m *Manifest, i int, part *analysis.Partial) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// decodeShard checks one file against m and spec (the simulation's spec,
-// recomputed from the manifest) and returns its shard index and partial.
-// A non-nil problem says whether the file is foreign or corrupt.
-func decodeShard(m *Manifest, hash string, spec []byte, name string, data []byte) (int, *analysis.Partial, *problem) {
-	corrupt := func(format string, a ...any) (int, *analysis.Partial, *problem) {
-		return -1, nil, &problem{kind: "corrupt", file: name, msg: fmt.Sprintf(format, a...)}
+// decodeEnvelope checks one file's envelope against m (whose Hash is
+// hash) and returns it with its shard's range. A non-nil problem says
+// whether the file is foreign or corrupt.
+func decodeEnvelope(m *Manifest, hash, name string, data []byte) (*Shard, uint64, uint64, *problem) {
+	corrupt := func(format string, a ...any) (*Shard, uint64, uint64, *problem) {
+		return nil, 0, 0, &problem{kind: "corrupt", file: name, msg: fmt.Sprintf(format, a...)}
 	}
-	foreign := func(format string, a ...any) (int, *analysis.Partial, *problem) {
-		return -1, nil, &problem{kind: "foreign", file: name, msg: fmt.Sprintf(format, a...)}
+	foreign := func(format string, a ...any) (*Shard, uint64, uint64, *problem) {
+		return nil, 0, 0, &problem{kind: "foreign", file: name, msg: fmt.Sprintf(format, a...)}
 	}
 	var s Shard
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -248,6 +342,21 @@ func decodeShard(m *Manifest, hash string, spec []byte, name string, data []byte
 	if s.Lo != lo || s.Hi != hi {
 		return corrupt("range [%d,%d), shard %d of this sweep is [%d,%d)", s.Lo, s.Hi, s.Index, lo, hi)
 	}
+	return &s, lo, hi, nil
+}
+
+// decodeShard checks one file against simulate sweep m and spec (the
+// simulation's spec, recomputed from the manifest) and returns its shard
+// index and partial. A non-nil problem says whether the file is foreign
+// or corrupt.
+func decodeShard(m *Manifest, hash string, spec []byte, name string, data []byte) (int, *analysis.Partial, *problem) {
+	corrupt := func(format string, a ...any) (int, *analysis.Partial, *problem) {
+		return -1, nil, &problem{kind: "corrupt", file: name, msg: fmt.Sprintf(format, a...)}
+	}
+	s, lo, hi, pr := decodeEnvelope(m, hash, name, data)
+	if pr != nil {
+		return -1, nil, pr
+	}
 	// Compare the payload's spec before decoding the aggregate, whose size
 	// the spec sets (a 10,000-bin histogram per issue).
 	var head struct {
@@ -272,6 +381,39 @@ func decodeShard(m *Manifest, hash string, spec []byte, name string, data []byte
 	return s.Index, &p, nil
 }
 
+// decodeOutputs checks one file against sensitivity sweep m, whose
+// evaluations have width outputs, and returns its shard index and
+// outputs.
+func decodeOutputs(m *Manifest, hash string, width int, name string, data []byte) (int, []float64, *problem) {
+	corrupt := func(format string, a ...any) (int, []float64, *problem) {
+		return -1, nil, &problem{kind: "corrupt", file: name, msg: fmt.Sprintf(format, a...)}
+	}
+	s, lo, hi, pr := decodeEnvelope(m, hash, name, data)
+	if pr != nil {
+		return -1, nil, pr
+	}
+	var o Outputs
+	dec := json.NewDecoder(bytes.NewReader(s.Payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&o); err != nil {
+		return corrupt("payload is not sensitivity outputs: %v", err)
+	}
+	if o.Kind != OutputsKind {
+		return corrupt("payload is %q, want %s", o.Kind, OutputsKind)
+	}
+	if o.Lo != lo || o.Hi != hi || o.Width != width {
+		return corrupt("payload holds evaluations [%d,%d) of %d outputs, want [%d,%d) of %d", o.Lo, o.Hi, o.Width, lo, hi, width)
+	}
+	if uint64(len(o.Y)) != 8*(hi-lo)*uint64(width) {
+		return corrupt("payload holds %d bytes of outputs, want %d", len(o.Y), 8*(hi-lo)*uint64(width))
+	}
+	y := make([]float64, len(o.Y)/8)
+	for j := range y {
+		y[j] = math.Float64frombits(binary.LittleEndian.Uint64(o.Y[8*j:]))
+	}
+	return s.Index, y, nil
+}
+
 type problem struct{ kind, file, msg string }
 
 // A File is a candidate shard file: its path (for messages) and content.
@@ -280,14 +422,18 @@ type File struct {
 	Data []byte
 }
 
-// Collect checks files, every candidate shard file found for m, against m
-// and spec (NewSimSpec of the manifest's problem) and returns the K shard
-// files in shard order, for Merge. Unless every shard is present exactly
-// once and every file belongs to m and is intact, it returns an EINVALID
-// *Error listing every missing, duplicated, foreign and corrupt file. It
-// keeps no decoded aggregate (each holds a 10,000-bin histogram per
-// issue), so its memory is that of the files, whatever K.
+// Collect checks files, every candidate shard file found for simulate
+// sweep m, against m and spec (NewSimSpec of the manifest's problem) and
+// returns the K shard files in shard order, for Merge. Unless every shard
+// is present exactly once and every file belongs to m and is intact, it
+// returns an EINVALID *Error listing every missing, duplicated, foreign
+// and corrupt file. It keeps no decoded aggregate (each holds a
+// 10,000-bin histogram per issue), so its memory is that of the files,
+// whatever K.
 func Collect(m *Manifest, spec analysis.SimSpec, files []File) ([]File, error) {
+	if m.Analysis != Simulate {
+		return nil, parley.Errorf(parley.EINVALID, "the manifest is of a %s sweep, not %s", m.Analysis, Simulate)
+	}
 	want, err := json.Marshal(spec)
 	if err != nil {
 		return nil, err
@@ -296,6 +442,28 @@ func Collect(m *Manifest, spec analysis.SimSpec, files []File) ([]File, error) {
 		return nil, parley.Errorf(parley.EINVALID, "the manifest's simulation does not match its scenario")
 	}
 	hash := m.Hash()
+	return collect(m, hash, files, func(name string, data []byte) (int, *problem) {
+		i, _, pr := decodeShard(m, hash, want, name, data)
+		return i, pr
+	})
+}
+
+// CollectOutputs is Collect for sensitivity sweep m, whose evaluations
+// have width outputs (analysis.SensitivityDesign.Outputs).
+func CollectOutputs(m *Manifest, width int, files []File) ([]File, error) {
+	if m.Analysis != Sensitivity {
+		return nil, parley.Errorf(parley.EINVALID, "the manifest is of a %s sweep, not %s", m.Analysis, Sensitivity)
+	}
+	hash := m.Hash()
+	return collect(m, hash, files, func(name string, data []byte) (int, *problem) {
+		i, _, pr := decodeOutputs(m, hash, width, name, data)
+		return i, pr
+	})
+}
+
+// collect sorts files into shards with decode, which returns a file's
+// shard index or its problem.
+func collect(m *Manifest, hash string, files []File, decode func(name string, data []byte) (int, *problem)) ([]File, error) {
 	parts := make([]File, m.Shards)
 	have := make([]bool, m.Shards)
 	from := make([]string, m.Shards)
@@ -308,7 +476,7 @@ func Collect(m *Manifest, spec analysis.SimSpec, files []File) ([]File, error) {
 	}
 	var ok []decoded
 	for _, f := range sorted {
-		i, _, pr := decodeShard(m, hash, want, f.Name, f.Data)
+		i, pr := decode(f.Name, f.Data)
 		if pr != nil {
 			probs = append(probs, *pr)
 			continue
@@ -366,6 +534,9 @@ func abbreviate(xs []string) string {
 // Merge decodes the shard files Collect returned, checking each again, and
 // adds their aggregates in shard (run-index) order, one at a time.
 func Merge(m *Manifest, spec analysis.SimSpec, files []File) (*analysis.Partial, error) {
+	if m.Analysis != Simulate {
+		return nil, parley.Errorf(parley.EINVALID, "the manifest is of a %s sweep, not %s", m.Analysis, Simulate)
+	}
 	if len(files) != m.Shards {
 		return nil, parley.Errorf(parley.EINVALID, "%d shard files for %d shards", len(files), m.Shards)
 	}
@@ -388,4 +559,29 @@ func Merge(m *Manifest, spec analysis.SimSpec, files []File) (*analysis.Partial,
 		}
 	}
 	return out, nil
+}
+
+// MergeOutputs decodes the shard files CollectOutputs returned, checking
+// each again, and concatenates their outputs in shard (evaluation-index)
+// order: the table analysis.SensitivityDesign.Estimate takes.
+func MergeOutputs(m *Manifest, width int, files []File) ([]float64, error) {
+	if m.Analysis != Sensitivity {
+		return nil, parley.Errorf(parley.EINVALID, "the manifest is of a %s sweep, not %s", m.Analysis, Sensitivity)
+	}
+	if len(files) != m.Shards {
+		return nil, parley.Errorf(parley.EINVALID, "%d shard files for %d shards", len(files), m.Shards)
+	}
+	hash := m.Hash()
+	var y []float64
+	for i, f := range files {
+		j, part, pr := decodeOutputs(m, hash, width, f.Name, f.Data)
+		if pr != nil {
+			return nil, parley.Errorf(parley.EINVALID, "%s: %s: %s", pr.kind, pr.file, pr.msg)
+		}
+		if j != i {
+			return nil, parley.Errorf(parley.EINVALID, "%s holds shard %d, not %d", f.Name, j, i)
+		}
+		y = append(y, part...)
+	}
+	return y, nil
 }

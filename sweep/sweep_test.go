@@ -260,7 +260,7 @@ func TestManifest(t *testing.T) {
 	for _, c := range []struct{ name, from, to, want string }{
 		{"unknown field", `"format"`, `"extra": 1, "format"`, "unknown field"},
 		{"edited scenario", `"content": "`, `"content": "AAAA`, "does not match its sha256"},
-		{"sensitivity", `"analysis": "simulate"`, `"analysis": "sensitivity"`, "not supported"},
+		{"sensitivity without its options", `"analysis": "simulate"`, `"analysis": "sensitivity"`, "needs its sensitivity options"},
 		{"more shards than draws", `"shards": 3`, `"shards": 91`, "91 shards for 90 draws"},
 		{"no shards", `"shards": 3`, `"shards": 0`, "shards 0"},
 		{"path as name", `"name": "x.yaml"`, `"name": "../x.yaml"`, "plain file name"},

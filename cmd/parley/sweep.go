@@ -27,11 +27,13 @@ job array or a Kubernetes Indexed Job on shared storage, and merges them
 into exactly the bytes one process would have written.
 
   parley sweep plan FILE --analysis simulate --draws N --seed S --shards K --out m.json
+  parley sweep plan FILE --analysis sensitivity --method morris|sobol --draws N --seed S --shards K --out m.json
   parley sweep run m.json --shard I --dir DIR     (one per shard, anywhere)
   parley sweep merge m.json --dir DIR --out result.json
   parley sweep local m.json --dir DIR             (all shards here, then merge)
 
-Only simulate sweeps are supported. See docs/cluster.md.`,
+A simulate sweep merges to the bytes of parley simulate, a sensitivity
+sweep to those of parley sensitivity. See docs/cluster.md.`,
 	}
 	cmd.AddCommand(newSweepPlanCmd(), newSweepRunCmd(), newSweepMergeCmd(), newSweepLocalCmd())
 	for _, c := range cmd.Commands() {
@@ -42,9 +44,9 @@ Only simulate sweeps are supported. See docs/cluster.md.`,
 
 func newSweepPlanCmd() *cobra.Command {
 	var f anaFlags
-	var an string
+	var an, method, sampler string
 	var draws uint64
-	var bins, shards int
+	var bins, shards, levels, resamples int
 	cmd := &cobra.Command{
 		Use:   "plan FILE",
 		Short: "Write a sweep manifest: the scenario itself, model, design, N, seed, K and version",
@@ -52,19 +54,27 @@ func newSweepPlanCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, a []string) error {
 			switch an {
 			case sweep.Simulate:
+				if draws == 0 {
+					return usagef("--draws must be at least 1")
+				}
+				if uint64(shards) > draws {
+					return usagef("--shards %d is more than --draws %d: every shard needs a draw", shards, draws)
+				}
 			case sweep.Sensitivity:
-				return usageError{sweep.ErrSensitivity}
+				if method != "morris" && method != "sobol" {
+					return usagef("--method must be morris or sobol, got %q", method)
+				}
+				if !cmd.Flags().Changed("draws") {
+					draws = 0 // the method's default, as parley sensitivity
+				}
+				if draws > 1<<31 {
+					return usagef("--draws %d is too many for a sensitivity design", draws)
+				}
 			default:
 				return usagef("--analysis must be simulate or sensitivity, got %q", an)
 			}
-			if draws == 0 {
-				return usagef("--draws must be at least 1")
-			}
 			if shards < 1 || shards > sweep.MaxShards {
 				return usagef("--shards must be from 1 to %d, got %d", sweep.MaxShards, shards)
-			}
-			if uint64(shards) > draws {
-				return usagef("--shards %d is more than --draws %d: every shard needs a draw", shards, draws)
 			}
 			if f.out == "" {
 				return usagef("--out MANIFEST is required")
@@ -82,6 +92,9 @@ func newSweepPlanCmd() *cobra.Command {
 			p, err := analysis.NewProblem(j.Run)
 			if err != nil {
 				return err
+			}
+			if an == sweep.Sensitivity {
+				return planSensitivity(cmd, &f, j, p, content, a[0], sweep.SensitivitySpec{Method: method, Draws: int(draws), Levels: levels, Sampler: sampler, Resamples: resamples}, shards)
 			}
 			spec, err := analysis.NewSimSpec(p, &j.Config, analysis.SimOptions{Draws: draws, Dist: j.Dist, Bins: bins, Variant: f.variant})
 			if err != nil {
@@ -109,7 +122,7 @@ func newSweepPlanCmd() *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&an, "analysis", sweep.Simulate, "analysis to sweep: simulate (sensitivity is not supported yet)")
+	fl.StringVar(&an, "analysis", sweep.Simulate, "analysis to sweep: simulate or sensitivity")
 	fl.StringVarP(&f.model, "model", "m", "eum", "model to run (see parley models)")
 	fl.IntVar(&f.rounds, "rounds", 0, "number of rounds (0: the model's default)")
 	fl.StringVar(&f.variant, "variant", "", "apply the named variant of the scenario first")
@@ -118,10 +131,51 @@ func newSweepPlanCmd() *cobra.Command {
 	fl.StringArrayVar(&f.opts, "opt", nil, "model option as name=value (repeatable; see parley models)")
 	fl.StringVar(&f.inputFormat, "input-format", "auto", "input file format")
 	f.registerDist(cmd)
-	fl.Uint64VarP(&draws, "draws", "n", 10000, "number of Monte Carlo draws N")
-	fl.IntVar(&bins, "bins", 20, "histogram bins per issue (must divide 10000)")
+	fl.Uint64VarP(&draws, "draws", "n", 10000, "simulate: Monte Carlo draws N; sensitivity: Morris trajectories (default 10) or Sobol base rows (default 1024)")
+	fl.IntVar(&bins, "bins", 20, "simulate: histogram bins per issue (must divide 10000)")
 	fl.IntVar(&shards, "shards", 1, "number of shards K")
+	fl.StringVar(&method, "method", "morris", "sensitivity: morris or sobol")
+	fl.IntVar(&levels, "levels", 4, "sensitivity: Morris grid levels (even)")
+	fl.StringVar(&sampler, "sampler", "sobol", "sensitivity: Sobol base sample, sobol (quasi-random) or random")
+	fl.IntVar(&resamples, "resamples", 100, "sensitivity: bootstrap resamples for the Sobol intervals")
 	return cmd
+}
+
+// planSensitivity writes the manifest of a sensitivity sweep: its run
+// indices are the design's evaluations.
+func planSensitivity(cmd *cobra.Command, f *anaFlags, j *job, p *analysis.Problem, content []byte, path string, ss sweep.SensitivitySpec, shards int) error {
+	if ss.Method == "morris" {
+		ss.Sampler, ss.Resamples = "", 0
+	} else {
+		ss.Levels = 0
+	}
+	sd, err := analysis.NewSensitivityDesign(p, j.Config, ss.Options(j.Dist))
+	if err != nil {
+		return err
+	}
+	n := sd.Len()
+	if uint64(shards) > n {
+		return usagef("--shards %d is more than the design's %d evaluations: every shard needs one", shards, n)
+	}
+	m := &sweep.Manifest{Format: sweep.ManifestFormat, Version: parley.Version, Analysis: sweep.Sensitivity,
+		Scenario:    sweep.NewSource(filepath.Base(path), f.inputFormat, content),
+		Fingerprint: p.Fingerprint(), Variant: f.variant, Model: j.Config.Model.Info().Name, Rounds: f.rounds, Params: j.Config.Options.Params,
+		Sensitivity: &ss, Design: sweep.SensitivityDesignName(ss.Method), Distribution: j.Dist, Draws: n, Seed: f.seed, Shards: shards}
+	if len(m.Params) == 0 {
+		m.Params = nil
+	}
+	if err := m.Check(); err != nil {
+		return err
+	}
+	b, err := m.Encode()
+	if err != nil {
+		return err
+	}
+	if err := f.emit(cmd, b); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "sweep %.12s: %s design of %d evaluations in %d shards of about %d\n", m.Hash(), ss.Method, n, shards, n/uint64(shards))
+	return nil
 }
 
 // sweepJob is a manifest made ready to run or merge.
@@ -131,6 +185,8 @@ type sweepJob struct {
 	cfg  analysis.Config
 	o    analysis.SimOptions
 	spec analysis.SimSpec
+	// sd is the design of a sensitivity sweep (spec is then unused).
+	sd   *analysis.SensitivityDesign
 	ctx  context.Context
 	stop func()
 }
@@ -194,11 +250,22 @@ func openSweep(cmd *cobra.Command, path string, workers int, progressMode string
 	j := &sweepJob{m: m, p: p, cfg: analysis.Config{Model: mod, Options: opts, Workers: workers},
 		o: analysis.SimOptions{Draws: m.Draws, Dist: m.Distribution, Bins: m.Bins, Variant: m.Variant}}
 	j.cfg.Recorder = newProgress(cmd.ErrOrStderr(), progressMode, cmd.Name())
-	if j.spec, err = analysis.NewSimSpec(p, &j.cfg, j.o); err != nil {
-		return nil, err
+	fp := p.Fingerprint()
+	if m.Analysis == sweep.Sensitivity {
+		if j.sd, err = analysis.NewSensitivityDesign(p, j.cfg, m.Sensitivity.Options(m.Distribution)); err != nil {
+			return nil, err
+		}
+		if j.sd.Len() != m.Draws {
+			return nil, parley.Errorf(parley.EINVALID, "%s: its design has %d evaluations, not the %d it was planned with", path, j.sd.Len(), m.Draws)
+		}
+	} else {
+		if j.spec, err = analysis.NewSimSpec(p, &j.cfg, j.o); err != nil {
+			return nil, err
+		}
+		fp = j.spec.Scenario
 	}
-	if j.spec.Scenario != m.Fingerprint {
-		return nil, parley.Errorf(parley.EINVALID, "%s: its scenario now reads as %.12s…, not the %.12s… it was planned with", path, j.spec.Scenario, m.Fingerprint)
+	if fp != m.Fingerprint {
+		return nil, parley.Errorf(parley.EINVALID, "%s: its scenario now reads as %.12s…, not the %.12s… it was planned with", path, fp, m.Fingerprint)
 	}
 	ctx := cmd.Context()
 	if ctx == nil {
@@ -211,13 +278,23 @@ func openSweep(cmd *cobra.Command, path string, workers int, progressMode string
 // runShard computes shard i and writes its file into dir atomically.
 func (j *sweepJob) runShard(i int, dir string) (string, error) {
 	lo, hi := sweep.Range(j.m.Draws, j.m.Shards, i)
-	part, err := analysis.SimulateRange(j.ctx, j.p, j.cfg, j.o, lo, hi)
-	if err != nil {
-		return "", err
-	}
-	b, err := sweep.EncodeShard(j.m, i, part)
-	if err != nil {
-		return "", err
+	var b []byte
+	if j.sd != nil {
+		y, err := j.sd.EvaluateRange(j.ctx, lo, hi)
+		if err != nil {
+			return "", err
+		}
+		if b, err = sweep.EncodeOutputsShard(j.m, i, j.sd.Outputs(), y); err != nil {
+			return "", err
+		}
+	} else {
+		part, err := analysis.SimulateRange(j.ctx, j.p, j.cfg, j.o, lo, hi)
+		if err != nil {
+			return "", err
+		}
+		if b, err = sweep.EncodeShard(j.m, i, part); err != nil {
+			return "", err
+		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
@@ -285,7 +362,11 @@ JOB_COMPLETION_INDEX.`,
 			}
 			lo, hi := sweep.Range(j.m.Draws, j.m.Shards, i)
 			el := time.Since(start).Seconds()
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s: draws [%d,%d) in %.2f s (%.0f draws/s)\n", path, lo, hi, el, float64(hi-lo)/el)
+			what := "draws"
+			if j.sd != nil {
+				what = "evaluations"
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s [%d,%d) in %.2f s (%.0f %s/s)\n", path, what, lo, hi, el, float64(hi-lo)/el, what)
 			return nil
 		},
 	}
@@ -297,15 +378,22 @@ JOB_COMPLETION_INDEX.`,
 }
 
 // mergeFlags are merge's and local's output flags.
-type mergeFlags struct{ dir, format, out string }
+type mergeFlags struct {
+	dir, format, out string
+	top              int
+}
 
 func (f *mergeFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.dir, "dir", ".", "directory of the shard files")
-	cmd.Flags().StringVarP(&f.format, "format", "f", "json", "output format: json, table or csv (as parley simulate)")
+	cmd.Flags().StringVarP(&f.format, "format", "f", "json", "output format: json, table or csv (as parley simulate or parley sensitivity)")
 	cmd.Flags().StringVarP(&f.out, "out", "o", "", "write the output to this file instead of standard output")
+	cmd.Flags().IntVar(&f.top, "top", 8, "sensitivity: inputs listed per output in the table")
 }
 
 func (f *mergeFlags) check() error {
+	if f.top < 1 {
+		return usagef("--top must be at least 1")
+	}
 	switch f.format {
 	case "json", "table", "csv":
 		return nil
@@ -331,6 +419,9 @@ func (f *mergeFlags) merge(cmd *cobra.Command, j *sweepJob) error {
 			return err
 		}
 		files = append(files, sweep.File{Name: path, Data: b})
+	}
+	if j.sd != nil {
+		return f.mergeSensitivity(cmd, j, files)
 	}
 	parts, err := sweep.Collect(j.m, j.spec, files)
 	if err != nil {
@@ -369,7 +460,9 @@ func newSweepMergeCmd() *cobra.Command {
 unless every shard of the manifest is present exactly once: missing
 shards, duplicates, files of another sweep (foreign) and damaged or edited
 files (corrupt) are errors. The output is byte-identical to parley
-simulate FILE --draws N --seed S with the manifest's options.`,
+simulate FILE --draws N --seed S (or, for a sensitivity sweep, parley
+sensitivity FILE --method M --draws N --seed S) with the manifest's
+options.`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			if err := f.check(); err != nil {
@@ -419,4 +512,37 @@ func newSweepLocalCmd() *cobra.Command {
 	cmd.Flags().IntVar(&workers, "workers", 0, "parallel workers (0: all cores); results do not depend on it")
 	cmd.Flags().StringVar(&prog, "progress", "auto", "progress bar on standard error: auto (only on a terminal), always or never")
 	return cmd
+}
+
+// mergeSensitivity checks a sensitivity sweep's shard files, assembles
+// their outputs in evaluation order and writes the estimate exactly as
+// parley sensitivity would.
+func (f *mergeFlags) mergeSensitivity(cmd *cobra.Command, j *sweepJob, files []sweep.File) error {
+	parts, err := sweep.CollectOutputs(j.m, j.sd.Outputs(), files)
+	if err != nil {
+		return err
+	}
+	y, err := sweep.MergeOutputs(j.m, j.sd.Outputs(), parts)
+	if err != nil {
+		return err
+	}
+	r, err := j.sd.Estimate(y)
+	if err != nil {
+		return err
+	}
+	r.Variant = j.m.Variant
+	var b []byte
+	switch f.format {
+	case "json":
+		b, err = jsonBytes(r)
+	case "csv":
+		b, err = sensitivityCSV(r)
+	default:
+		b = sensitivityTable(r, f.top)
+	}
+	if err != nil {
+		return err
+	}
+	af := anaFlags{out: f.out}
+	return af.emit(cmd, b)
 }

@@ -35,6 +35,7 @@ func TestSweep(t *testing.T) {
 	}
 	t.Run("processes", testSweepProcesses)
 	t.Run("kill", testSweepKill)
+	t.Run("sensitivity", testSweepSensitivity)
 }
 
 func sweepBin(t *testing.T) string {
@@ -145,7 +146,7 @@ func testSweepProcesses(t *testing.T) {
 	if e := runParley(t, dir, []string{"SLURM_ARRAY_TASK_ID=3"}, 2, "sweep", "run", "m3.json", "--dir", "shards3"); !strings.Contains(e, "SLURM_ARRAY_TASK_ID 3 is outside the sweep's shards 0 to 2") {
 		t.Errorf("stderr %q", e)
 	}
-	if e := runParley(t, dir, nil, 2, "sweep", "plan", flagship(t), "--analysis", "sensitivity", "--out", "s.json"); !strings.Contains(e, "sensitivity sweeps are not supported") {
+	if e := runParley(t, dir, nil, 2, "sweep", "plan", flagship(t), "--analysis", "sensitivity", "--method", "fast", "--out", "s.json"); !strings.Contains(e, "--method must be morris or sobol") {
 		t.Errorf("stderr %q", e)
 	}
 	// A manifest of another Parley version, or with its scenario edited,
@@ -266,4 +267,84 @@ func testSweepKill(t *testing.T) {
 	if e := runParley(t, dir, nil, 1, "sweep", "merge", "m.json", "--dir", "d"); !strings.Contains(e, "payload checksum mismatch") {
 		t.Errorf("merge with a tampered shard: %s", e)
 	}
+}
+
+// testSweepSensitivity: for Morris and Sobol, K = 1 and 3 shard processes
+// (started together) merge to the bytes of one parley sensitivity process
+// in json, csv and table; a tampered sensitivity shard and a simulate
+// shard under a sensitivity shard's name are refused.
+func testSweepSensitivity(t *testing.T) {
+	dir := t.TempDir()
+	const seed = "6"
+	for _, c := range []struct{ method, draws string }{
+		{"morris", "3"}, // 3·(126+1) = 381 evaluations
+		{"sobol", "4"},  // 4·(126+2) = 512 evaluations
+	} {
+		ref := map[string][]byte{}
+		for _, f := range []string{"json", "csv", "table"} {
+			out := fmt.Sprintf("ref-%s.%s", c.method, f)
+			runParley(t, dir, nil, 0, "sensitivity", flagship(t), "--model", "compromise", "--method", c.method, "--draws", c.draws,
+				"--seed", seed, "--format", f, "--out", out, "--progress", "never")
+			ref[f] = readFile(t, filepath.Join(dir, out))
+		}
+		for _, k := range []int{1, 3} {
+			m := fmt.Sprintf("%s%d.json", c.method, k)
+			sd := fmt.Sprintf("%s-shards%d", c.method, k)
+			runParley(t, dir, nil, 0, "sweep", "plan", flagship(t), "--analysis", "sensitivity", "--model", "compromise", "--method", c.method,
+				"--draws", c.draws, "--seed", seed, "--shards", fmt.Sprint(k), "--out", m)
+			var wg sync.WaitGroup
+			for i := range k {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					runParley(t, dir, nil, 0, "sweep", "run", m, "--dir", sd, "--workers", "1", "--shard", fmt.Sprint(i))
+				}()
+			}
+			wg.Wait()
+			if t.Failed() {
+				t.FailNow()
+			}
+			for _, f := range []string{"json", "csv", "table"} {
+				out := fmt.Sprintf("merged-%s%d.%s", c.method, k, f)
+				runParley(t, dir, nil, 0, "sweep", "merge", m, "--dir", sd, "--format", f, "--out", out)
+				if got := readFile(t, filepath.Join(dir, out)); !bytes.Equal(got, ref[f]) {
+					t.Errorf("%s K=%d %s: merged output differs from parley sensitivity:\n%s\nwant\n%s", c.method, k, f, got, ref[f])
+				}
+			}
+		}
+	}
+	// One changed character of the outputs is caught by the checksum.
+	shard := filepath.Join(dir, "morris-shards3", "shard-1-of-3.json")
+	good := readFile(t, shard)
+	i := bytes.Index(good, []byte(`"y":"`))
+	if i < 0 {
+		t.Fatal("no outputs in the shard file")
+	}
+	bad := append([]byte(nil), good...)
+	j := i + len(`"y":"`)
+	if bad[j] == 'A' {
+		bad[j] = 'B'
+	} else {
+		bad[j] = 'A'
+	}
+	if err := os.WriteFile(shard, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if e := runParley(t, dir, nil, 1, "sweep", "merge", "morris3.json", "--dir", "morris-shards3"); !strings.Contains(e, "corrupt: "+filepath.Join("morris-shards3", "shard-1-of-3.json")+": payload checksum mismatch") {
+		t.Errorf("merge with a tampered sensitivity shard: %s", e)
+	}
+	// A simulate sweep's shard 1 of 3 in its place is foreign.
+	runParley(t, dir, nil, 0, "sweep", "plan", flagship(t), "--model", "compromise", "--draws", "30", "--seed", seed, "--shards", "3", "--out", "sim.json")
+	runParley(t, dir, nil, 0, "sweep", "run", "sim.json", "--shard", "1", "--dir", "sim")
+	if err := os.WriteFile(shard, readFile(t, filepath.Join(dir, "sim", "shard-1-of-3.json")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if e := runParley(t, dir, nil, 1, "sweep", "merge", "morris3.json", "--dir", "morris-shards3"); !strings.Contains(e, "foreign: "+filepath.Join("morris-shards3", "shard-1-of-3.json")+": written for manifest") {
+		t.Errorf("merge with a simulate shard: %s", e)
+	}
+	// Restored, the sweep merges again.
+	if err := os.WriteFile(shard, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runParley(t, dir, nil, 0, "sweep", "merge", "morris3.json", "--dir", "morris-shards3")
 }
