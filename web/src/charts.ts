@@ -1,0 +1,153 @@
+// Charts drawn with a tree-shaken subset of Apache ECharts: only the
+// chart kinds and components used here are bundled.
+import * as echarts from "echarts/core";
+import { BarChart, GraphChart, HeatmapChart, LineChart } from "echarts/charts";
+import { GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
+import { CanvasRenderer } from "echarts/renderers";
+import type { Scenario } from "./api";
+
+echarts.use([LineChart, BarChart, HeatmapChart, GraphChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+
+const charts = new Set<echarts.ECharts>();
+window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
+
+function mount(el: HTMLElement, option: echarts.EChartsCoreOption, label: string): echarts.ECharts {
+  echarts.getInstanceByDom(el)?.dispose();
+  el.setAttribute("role", "img");
+  el.setAttribute("aria-label", label);
+  const c = echarts.init(el, undefined, { renderer: "canvas" });
+  c.setOption({ animation: false, ...option });
+  charts.add(c);
+  return c;
+}
+
+export function disposeAll(): void {
+  charts.forEach((c) => c.dispose());
+  charts.clear();
+}
+
+interface RoundRow {
+  round: number;
+  positions: Record<string, number | null>;
+}
+interface ResultIssue {
+  id: string;
+  name: string;
+  forecast: number | null;
+  rounds: RoundRow[];
+}
+
+/** Positions over rounds on one issue, one line per actor. */
+export function positions(el: HTMLElement, issue: ResultIssue, names: Record<string, string>, title: string): void {
+  const actors = new Set<string>();
+  issue.rounds.forEach((r) => Object.keys(r.positions).forEach((a) => actors.add(a)));
+  const series = [...actors].map((a) => ({
+    name: names[a] ?? a,
+    type: "line",
+    showSymbol: issue.rounds.length < 30,
+    data: issue.rounds.map((r) => [r.round, r.positions[a] ?? null]),
+  }));
+  mount(el, {
+    title: { text: title, subtext: `forecast ${fmt(issue.forecast)}`, left: 0, textStyle: { fontSize: 14 } },
+    tooltip: { trigger: "axis" },
+    legend: { type: "scroll", bottom: 0 },
+    grid: { left: 44, right: 16, top: 56, bottom: 56 },
+    xAxis: { type: "value", name: "round", minInterval: 1 },
+    yAxis: { type: "value", name: "position", scale: true },
+    series,
+  }, `${title}: positions over rounds, one line per actor; forecast ${fmt(issue.forecast)}`);
+}
+
+interface SimIssue {
+  id: string;
+  name: string;
+  mean: number;
+  histogram: { lo: number; hi: number; counts: number[] };
+}
+
+/** An outcome distribution: the histogram of one issue's simulated outcomes. */
+export function distribution(el: HTMLElement, issue: SimIssue): void {
+  const h = issue.histogram;
+  const w = (h.hi - h.lo) / h.counts.length;
+  const total = h.counts.reduce((a, b) => a + b, 0) || 1;
+  mount(el, {
+    title: { text: issue.name, subtext: `mean ${fmt(issue.mean)}`, left: 0, textStyle: { fontSize: 14 } },
+    tooltip: { trigger: "axis" },
+    grid: { left: 44, right: 16, top: 56, bottom: 32 },
+    xAxis: { type: "category", data: h.counts.map((_, i) => fmt(h.lo + i * w)), name: "outcome" },
+    yAxis: { type: "value", name: "share", axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
+    series: [{ type: "bar", data: h.counts.map((c) => c / total), barCategoryGap: "5%" }],
+  }, `${issue.name}: distribution of simulated outcomes, mean ${fmt(issue.mean)}`);
+}
+
+/** Question probabilities (or holds, 0/1) per variant: grouped bars. */
+export function questions(el: HTMLElement, qs: string[], variants: string[], values: (number | null)[][]): void {
+  mount(el, {
+    title: { text: "Questions by variant", left: 0, textStyle: { fontSize: 14 } },
+    tooltip: { trigger: "axis" },
+    legend: { type: "scroll", bottom: 0 },
+    grid: { left: 44, right: 16, top: 40, bottom: 56 },
+    xAxis: { type: "category", data: qs },
+    yAxis: { type: "value", min: 0, max: 1, name: "probability" },
+    series: variants.map((v, i) => ({ name: v, type: "bar", data: values[i] })),
+  }, "Question probabilities per variant");
+}
+
+/** The leverage matrix: issues × actors, coloured by leverage. */
+export function leverage(el: HTMLElement, result: any): void {
+  const actors: string[] = result.actors.map((a: any) => a.id);
+  const names = result.actors.map((a: any) => a.name ?? a.id);
+  const issues = result.issues.map((i: any) => i.name ?? i.id);
+  const data: [number, number, number][] = [];
+  let max = 0;
+  result.issues.forEach((iss: any, y: number) =>
+    iss.actors.forEach((e: any) => {
+      const x = actors.indexOf(e.actor);
+      if (x >= 0 && e.leverage != null) {
+        data.push([x, y, e.leverage]);
+        max = Math.max(max, Math.abs(e.leverage));
+      }
+    }),
+  );
+  mount(el, {
+    title: { text: "Leverage", left: 0, textStyle: { fontSize: 14 } },
+    tooltip: { position: "top" },
+    grid: { left: 120, right: 16, top: 40, bottom: 90 },
+    xAxis: { type: "category", data: names, axisLabel: { rotate: 40 } },
+    yAxis: { type: "category", data: issues },
+    visualMap: { min: 0, max: max || 1, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120 },
+    series: [{ type: "heatmap", data, label: { show: true, formatter: (p: any) => fmt(p.value[2]) } }],
+  }, "Leverage of each actor on each issue");
+}
+
+/** The actor network: relations (ally, rival, leverage) as a force graph. */
+export function network(el: HTMLElement, sc: Scenario): void {
+  const kinds = ["ally", "rival", "leverage"];
+  const colours: Record<string, string> = { ally: "#2a7d2a", rival: "#b3261e", leverage: "#1f5fa8" };
+  mount(el, {
+    title: { text: "Actor network", left: 0, textStyle: { fontSize: 14 } },
+    tooltip: {},
+    legend: { data: kinds, bottom: 0 },
+    series: [{
+      type: "graph",
+      layout: "force",
+      roam: true,
+      draggable: true,
+      force: { repulsion: 220, edgeLength: 90 },
+      label: { show: true, position: "right" },
+      categories: kinds.map((k) => ({ name: k })),
+      data: sc.actors.map((a) => ({ id: a.id, name: a.name, symbolSize: 14 })),
+      edgeSymbol: ["none", "arrow"],
+      links: (sc.relations ?? []).map((r) => ({
+        source: r.from, target: r.to, value: r.strength,
+        lineStyle: { color: colours[r.kind] ?? "#888", width: 1 + 3 * r.strength, type: r.kind === "rival" ? "dashed" : "solid" },
+        symbol: r.kind === "leverage" ? ["none", "arrow"] : ["none", "none"],
+      })),
+    }],
+  }, "Actor network: allies, rivals and leverage");
+}
+
+export function fmt(x: number | null | undefined): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return "–";
+  return Math.abs(x) >= 100 ? x.toFixed(0) : Number(x.toPrecision(3)).toString();
+}
