@@ -38,22 +38,35 @@ interface ResultIssue {
 }
 
 /** Positions over rounds on one issue, one line per actor. */
+// An actor keeps its colour in every chart (and both sides of a
+// comparison): the colour is chosen by the actor's place in the scenario.
+const palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+  "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354"];
+export function actorColour(i: number): string {
+  return palette[i % palette.length];
+}
+
 export function positions(el: HTMLElement, issue: ResultIssue, names: Record<string, string>, title: string): void {
-  const actors = new Set<string>();
-  issue.rounds.forEach((r) => Object.keys(r.positions).forEach((a) => actors.add(a)));
-  const series = [...actors].map((a) => ({
+  const present = new Set<string>();
+  issue.rounds.forEach((r) => Object.keys(r.positions).forEach((a) => present.add(a)));
+  const order = Object.keys(names);
+  const actors = [...present].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  const series = actors.map((a) => ({
     name: names[a] ?? a,
     type: "line",
+    symbolSize: 4,
     showSymbol: issue.rounds.length < 30,
+    itemStyle: { color: actorColour(order.indexOf(a)) },
+    lineStyle: { width: 2 },
     data: issue.rounds.map((r) => [r.round, r.positions[a] ?? null]),
   }));
   mount(el, {
-    title: { text: title, subtext: `forecast ${fmt(issue.forecast)}`, left: 0, textStyle: { fontSize: 14 } },
+    title: { text: title, subtext: `position by round · forecast ${fmt(issue.forecast)}`, left: 0, textStyle: { fontSize: 14 } },
     tooltip: { trigger: "axis" },
     legend: { type: "scroll", bottom: 0 },
-    grid: { left: 44, right: 16, top: 56, bottom: 56 },
+    grid: { left: 44, right: 48, top: 60, bottom: 56 },
     xAxis: { type: "value", name: "round", minInterval: 1 },
-    yAxis: { type: "value", name: "position", scale: true },
+    yAxis: { type: "value", scale: true },
     series,
   }, `${title}: positions over rounds, one line per actor; forecast ${fmt(issue.forecast)}`);
 }

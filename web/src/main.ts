@@ -252,7 +252,7 @@ function showResult(out: HTMLElement, run: Run, sc: Scenario): void {
   const grid = h("div", { class: "charts" });
   out.append(grid);
   if (run.analysis === "model") {
-    out.prepend(forecastTable(r));
+    out.append(forecastTable(r));
     for (const iss of r.issues) {
       const el = h("div", { class: "chart", "data-issue": iss.id });
       grid.append(el);
@@ -312,10 +312,9 @@ function compareView(body: HTMLElement, doc: ScenarioDocument): void {
       panes.append(pane);
       if (!run?.result) return;
       const label = [a, b][i].value || "base";
-      pane.append(forecastTable(run.result));
       const iss = run.result.issues.find((x: any) => x.id === issue.value);
       const el = h("div", { class: "chart", "data-variant": label });
-      pane.append(el);
+      pane.append(el, forecastTable(run.result));
       if (iss) chart.positions(el, iss, names(sc), `${iss.name} — ${label}`);
     });
   };
