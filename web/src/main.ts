@@ -50,6 +50,7 @@ route();
 
 function route(): void {
   chart.disposeAll();
+  showToken();
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
   main.replaceChildren();
   say("");
