@@ -313,6 +313,47 @@ func TestWorkbench(t *testing.T) {
 	})
 }
 
+// TestAnalyses runs simulate, compare and leverage from the run page and
+// opens the network: each chart must be drawn.
+func TestAnalyses(t *testing.T) {
+	url, token := server(t)
+	id := upload(t, url, token)
+	ctx := browser(t, 1280, 800)
+	do(t, ctx, "open with the token",
+		chromedp.Navigate(url+"/"),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`sessionStorage.setItem("parley.token", %q)`, token)),
+	)
+	for _, tt := range []struct{ analysis, chart string }{
+		{"simulate", `.chart[data-kind="distribution"][data-issue="nuclear"] canvas`},
+		{"simulate", `.chart[data-kind="questions"] canvas`},
+		{"compare", `.chart[data-kind="questions"] canvas`},
+		{"leverage", `.chart[data-kind="leverage"] canvas`},
+	} {
+		do(t, ctx, "run "+tt.analysis,
+			// Leave the page first, so that no earlier chart is left.
+			chromedp.Navigate(url+"/#/"),
+			chromedp.WaitNotPresent(chromedp.CSS(".chart")),
+			chromedp.Navigate(url+"/#/s/"+id+"/run"),
+			chromedp.WaitVisible(chromedp.CSS("#analysis")),
+			chromedp.SetValue(chromedp.CSS("#analysis"), tt.analysis),
+			chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(tt.chart)),
+		)
+		if n := inked(t, ctx, tt.chart); n < 2000 {
+			t.Errorf("%s: %s has %d inked pixels", tt.analysis, tt.chart, n)
+		}
+		screenshot(t, ctx, tt.analysis+".png")
+	}
+	do(t, ctx, "open the network",
+		chromedp.Navigate(url+"/#/s/"+id+"/network"),
+		chromedp.WaitVisible(chromedp.CSS("#network-chart canvas")),
+	)
+	if n := inked(t, ctx, "#network-chart canvas"); n < 2000 {
+		t.Errorf("network has %d inked pixels", n)
+	}
+	screenshot(t, ctx, "network.png")
+}
+
 // TestPhoneWidth checks the editor and the run page at phone width: the
 // page does not scroll sideways.
 func TestPhoneWidth(t *testing.T) {

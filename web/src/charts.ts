@@ -84,11 +84,11 @@ export function distribution(el: HTMLElement, issue: SimIssue): void {
   const w = (h.hi - h.lo) / h.counts.length;
   const total = h.counts.reduce((a, b) => a + b, 0) || 1;
   mount(el, {
-    title: { text: issue.name, subtext: `mean ${fmt(issue.mean)}`, left: 0, textStyle: { fontSize: 14 } },
+    title: { text: issue.name, subtext: `share of draws by outcome · mean ${fmt(issue.mean)}`, left: 0, textStyle: { fontSize: 14 } },
     tooltip: { trigger: "axis" },
-    grid: { left: 44, right: 16, top: 56, bottom: 32 },
+    grid: { left: 44, right: 56, top: 60, bottom: 32 },
     xAxis: { type: "category", data: h.counts.map((_, i) => fmt(h.lo + i * w)), name: "outcome" },
-    yAxis: { type: "value", name: "share", axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
+    yAxis: { type: "value", axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
     series: [{ type: "bar", data: h.counts.map((c) => c / total), barCategoryGap: "5%" }],
   }, `${issue.name}: distribution of simulated outcomes, mean ${fmt(issue.mean)}`);
 }
@@ -96,12 +96,12 @@ export function distribution(el: HTMLElement, issue: SimIssue): void {
 /** Question probabilities (or holds, 0/1) per variant: grouped bars. */
 export function questions(el: HTMLElement, qs: string[], variants: string[], values: (number | null)[][]): void {
   mount(el, {
-    title: { text: "Questions by variant", left: 0, textStyle: { fontSize: 14 } },
+    title: { text: "Questions by variant", subtext: "probability (0 or 1 without simulation)", left: 0, textStyle: { fontSize: 14 } },
     tooltip: { trigger: "axis" },
     legend: { type: "scroll", bottom: 0 },
-    grid: { left: 44, right: 16, top: 40, bottom: 56 },
+    grid: { left: 44, right: 16, top: 60, bottom: 56 },
     xAxis: { type: "category", data: qs },
-    yAxis: { type: "value", min: 0, max: 1, name: "probability" },
+    yAxis: { type: "value", min: 0, max: 1 },
     series: variants.map((v, i) => ({ name: v, type: "bar", data: values[i] })),
   }, "Question probabilities per variant");
 }
@@ -109,7 +109,7 @@ export function questions(el: HTMLElement, qs: string[], variants: string[], val
 /** The leverage matrix: issues × actors, coloured by leverage. */
 export function leverage(el: HTMLElement, result: any): void {
   const actors: string[] = result.actors.map((a: any) => a.id);
-  const names = result.actors.map((a: any) => a.name ?? a.id);
+  const names: string[] = result.actors.map((a: any) => a.name ?? a.id);
   const issues = result.issues.map((i: any) => i.name ?? i.id);
   const data: [number, number, number][] = [];
   let max = 0;
@@ -124,36 +124,33 @@ export function leverage(el: HTMLElement, result: any): void {
   );
   mount(el, {
     title: { text: "Leverage", left: 0, textStyle: { fontSize: 14 } },
-    tooltip: { position: "top" },
-    grid: { left: 120, right: 16, top: 40, bottom: 90 },
-    xAxis: { type: "category", data: names, axisLabel: { rotate: 40 } },
+    tooltip: { position: "top", formatter: (p: any) => `${names[p.value[0]]} on ${issues[p.value[1]]}: ${fmt(p.value[2])}` },
+    grid: { left: 150, right: 16, top: 40, bottom: 90 },
+    xAxis: { type: "category", data: actors, axisLabel: { rotate: 40, interval: 0 } },
     yAxis: { type: "category", data: issues },
-    visualMap: { min: 0, max: max || 1, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120 },
+    visualMap: { min: 0, max: Number((max || 1).toPrecision(2)), calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 120 },
     series: [{ type: "heatmap", data, label: { show: true, formatter: (p: any) => fmt(p.value[2]) } }],
   }, "Leverage of each actor on each issue");
 }
 
 /** The actor network: relations (ally, rival, leverage) as a force graph. */
 export function network(el: HTMLElement, sc: Scenario): void {
-  const kinds = ["ally", "rival", "leverage"];
   const colours: Record<string, string> = { ally: "#2a7d2a", rival: "#b3261e", leverage: "#1f5fa8" };
   mount(el, {
-    title: { text: "Actor network", left: 0, textStyle: { fontSize: 14 } },
+    title: { text: "Actor network", subtext: "green: ally · red, dashed: rival · blue, arrow: leverage · width: strength", left: 0, textStyle: { fontSize: 14 } },
     tooltip: {},
-    legend: { data: kinds, bottom: 0 },
     series: [{
       type: "graph",
       layout: "force",
       roam: true,
       draggable: true,
-      force: { repulsion: 220, edgeLength: 90 },
+      force: { repulsion: 900, edgeLength: [80, 220], gravity: 0.08 },
       label: { show: true, position: "right" },
-      categories: kinds.map((k) => ({ name: k })),
-      data: sc.actors.map((a) => ({ id: a.id, name: a.name, symbolSize: 14 })),
+      data: sc.actors.map((a, i) => ({ id: a.id, name: a.name, symbolSize: 16, itemStyle: { color: actorColour(i) } })),
       edgeSymbol: ["none", "arrow"],
       links: (sc.relations ?? []).map((r) => ({
         source: r.from, target: r.to, value: r.strength,
-        lineStyle: { color: colours[r.kind] ?? "#888", width: 1 + 3 * r.strength, type: r.kind === "rival" ? "dashed" : "solid" },
+        lineStyle: { color: colours[r.kind] ?? "#888", width: 1 + 4 * r.strength, opacity: 0.85, type: r.kind === "rival" ? "dashed" : "solid" },
         symbol: r.kind === "leverage" ? ["none", "arrow"] : ["none", "none"],
       })),
     }],

@@ -261,24 +261,24 @@ function showResult(out: HTMLElement, run: Run, sc: Scenario): void {
     }
   } else if (run.analysis === "simulate") {
     for (const iss of r.issues) {
-      const el = h("div", { class: "chart" });
+      const el = h("div", { class: "chart", "data-kind": "distribution", "data-issue": iss.id });
       grid.append(el);
       chart.distribution(el, iss);
     }
     if (r.questions?.length) {
-      const el = h("div", { class: "chart" });
+      const el = h("div", { class: "chart", "data-kind": "questions" });
       grid.append(el);
       chart.questions(el, r.questions.map((q: any) => q.id), ["probability"], [r.questions.map((q: any) => q.probability)]);
     }
   } else if (run.analysis === "leverage") {
-    const el = h("div", { class: "chart tall" });
+    const el = h("div", { class: "chart tall", "data-kind": "leverage" });
     out.append(el);
     chart.leverage(el, r);
   } else if (run.analysis === "compare") {
     const qs = r.questions.map((q: any) => q.id);
     const vs = r.columns.map((c: any) => c.variant || "base");
     const vals = r.columns.map((c: any) => (c.simulation ? c.simulation.questions.map((q: any) => q.probability) : c.holds.map((x: boolean) => (x ? 1 : 0))));
-    const el = h("div", { class: "chart" });
+    const el = h("div", { class: "chart", "data-kind": "questions" });
     grid.append(el);
     chart.questions(el, qs, vs, vals);
   } else {
