@@ -19,7 +19,7 @@ type Problem struct {
 	Status int    `json:"status" doc:"HTTP status code."`
 	Detail string `json:"detail,omitempty" doc:"What went wrong this time, for people."`
 	// Code is Parley's error code.
-	Code   string          `json:"code,omitempty" doc:"Parley's error code: invalid, not_found, conflict, unauthorized, too_large, internal, unavailable." enum:"invalid,not_found,conflict,unauthorized,too_large,unsupported,internal,unavailable,canceled"`
+	Code   string          `json:"code,omitempty" doc:"Parley's error code: invalid, not_found, conflict, unauthorized, too_large, internal, unavailable." enum:"invalid,not_found,not_allowed,conflict,unauthorized,too_large,unsupported,internal,unavailable,canceled"`
 	Errors []ProblemDetail `json:"errors,omitempty" doc:"Every problem found in the request, each with its location."`
 
 	headers http.Header
@@ -56,6 +56,7 @@ var codeOfStatus = map[int]string{
 	http.StatusBadRequest:            parley.EINVALID,
 	http.StatusUnprocessableEntity:   parley.EINVALID,
 	http.StatusNotFound:              parley.ENOTFOUND,
+	http.StatusMethodNotAllowed:      "not_allowed",
 	http.StatusConflict:              parley.ECONFLICT,
 	http.StatusUnauthorized:          parley.EUNAUTHORIZED,
 	http.StatusRequestEntityTooLarge: "too_large",

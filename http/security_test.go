@@ -234,10 +234,19 @@ func TestOpenAPI(t *testing.T) {
 			t.Errorf("the document mentions %q", bad)
 		}
 	}
-	for _, path := range []string{"/api/v1/docs", "/docs", "/api/v1/schemas/Run.json"} {
-		if r := e.do("GET", path, nil); r.status != http.StatusNotFound {
+	for _, path := range []string{"/api/v1/docs", "/docs", "/api/v1/schemas/Run.json", "/", "/api/v2/runs"} {
+		r := e.do("GET", path, nil)
+		if r.status != http.StatusNotFound {
 			t.Errorf("GET %s: %d, want 404", path, r.status)
+			continue
 		}
+		if p := r.problem(t); p.Code != "not_found" {
+			t.Errorf("GET %s: %+v", path, p)
+		}
+	}
+	r = e.do("PATCH", "/api/v1/scenarios", nil)
+	if p := r.problem(t); r.status != http.StatusMethodNotAllowed || p.Code != "not_allowed" || !strings.Contains(r.header.Get("Allow"), "POST") {
+		t.Errorf("PATCH /api/v1/scenarios: %d %+v Allow %q", r.status, p, r.header.Get("Allow"))
 	}
 	var value map[string]any
 	b, _ := json.Marshal(doc.Comps.Schemas["Value"])

@@ -105,7 +105,7 @@ func New(cfg Config) *Server {
 	if cfg.UI != nil {
 		mux.Handle("GET /", s.uiHandler(cfg.UI))
 	}
-	s.handler = s.recoverer(s.logRequests(limitBody(mux)))
+	s.handler = s.recoverer(s.logRequests(limitBody(problemNotFound(mux))))
 	rht := cfg.ReadHeaderTimeout
 	if rht == 0 {
 		rht = ReadHeaderTimeout
@@ -157,6 +157,47 @@ func limitBody(next http.Handler) http.Handler {
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// problemNotFound answers requests that match no route (404) or match a
+// route's path but not its method (405, with Allow) with problem
+// documents, like every other error.
+func problemNotFound(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		// Ask the mux's own answer for its status and Allow header.
+		rec := &headerRecorder{header: http.Header{}}
+		h.ServeHTTP(rec, r)
+		p := newProblem(rec.status, "no such endpoint: "+r.Method+" "+r.URL.Path).(*Problem)
+		if rec.status == http.StatusMethodNotAllowed {
+			p.Detail = r.Method + " is not allowed on " + r.URL.Path
+			p.headers = http.Header{"Allow": rec.header.Values("Allow")}
+		}
+		writeProblem(w, p)
+	})
+}
+
+// headerRecorder keeps a response's status and headers, dropping its body.
+type headerRecorder struct {
+	header http.Header
+	status int
+}
+
+func (r *headerRecorder) Header() http.Header { return r.header }
+func (r *headerRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (r *headerRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
 }
 
 // writeProblem writes p outside huma (in middleware).

@@ -4,6 +4,9 @@
 //	parley validate FILE...
 //	parley models
 //	parley extract ARTICLE... --out FILE [--aliases FILE] [--format yaml|json]
+//	parley convert FILE --to json|ktab
+//	parley compare|simulate|leverage|sensitivity|strategy FILE [flags]
+//	parley report FILE --out brief.html|brief.md|brief.pdf
 //	parley serve [--db FILE|postgres://…] [--addr HOST:PORT] [--public-read]
 //	parley migrate [--db …]
 //	parley token create NAME | list | revoke ID|NAME [--db …]
@@ -106,6 +109,8 @@ capability with the evidence behind them. See docs/ for the guide.`,
 	root.AddCommand(newLeverageCmd())
 	root.AddCommand(newSensitivityCmd())
 	root.AddCommand(newStrategyCmd())
+	root.AddCommand(newSweepCmd())
+	root.AddCommand(newReportCmd())
 	root.AddCommand(newServeCmd(), newMigrateCmd(), newTokenCmd())
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })

@@ -25,9 +25,9 @@ import (
 	"github.com/parley-forecast/parley/sqlite"
 )
 
-// buildParley builds the command into a temporary directory once per test
-// binary.
-var buildParley = sync.OnceValues(func() (string, error) {
+// buildParley builds the command into a fresh temporary directory (the
+// build cache makes repeated builds cheap); the caller removes it.
+func buildParley() (string, error) {
 	dir, err := os.MkdirTemp("", "parley-bin-")
 	if err != nil {
 		return "", err
@@ -42,7 +42,7 @@ var buildParley = sync.OnceValues(func() (string, error) {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)
 	}
 	return bin, nil
-})
+}
 
 func parleyBin(t *testing.T) string {
 	t.Helper()

@@ -55,7 +55,17 @@
 // of distinct positions are computed once per round and pass (the
 // normaliser is twice their multiplicity-weighted sum), so a round costs
 // O(n·m²) for m distinct positions, O(n³) at worst. Powers are taken as
-// exp(r·ln x) with the logarithms shared across exponents.
+// exp(r·ln x) with the logarithms shared across exponents, and each issue
+// keeps its last round's logarithms for the pairs of positions that
+// survive into the next. Terms that depend on a counterpart only through
+// its position are computed once per distinct position; every number is
+// still computed by the same operations in the same order as the direct
+// formulas, so the results are bit-identical to the round as first written
+// (kept in refstep_test.go and compared by TestStepMatchesReference).
+// With Q = 1, U_s and U_f against a position are not computed when a
+// cheap bound (bUpper) proves E^i(U_ji) < 0, since no offer can then come
+// from that position. Most of the remaining time is math.Exp: at most
+// 3·n·(m−1) + n calls per round.
 //
 // # Deviations from the reference code
 //

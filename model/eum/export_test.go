@@ -16,6 +16,8 @@ var (
 	UWorse       = uWorse
 	ChallengeEU  = challengeEU
 	RiskExponent = riskExponent
+	LowerExp     = lowerExp
+	BUpper       = bUpper
 )
 
 // Classify returns the name of the quadrant of (a, b), "" for no offer.
@@ -73,6 +75,33 @@ func WithReferenceTypo(in *parley.Instance, opts parley.Options) (*parley.Result
 	}
 	sv := s.(*solver)
 	sv.ws.typo = true
+	var res parley.Result
+	if err := sv.Solve(context.Background(), in, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// PrepareReference is Prepare with the round as it was before the
+// speed-ups of issue 5 (refstep_test.go), for benchmarks.
+func PrepareReference(opts parley.Options) (parley.Solver, error) {
+	s, err := New().Prepare(opts)
+	if err != nil {
+		return nil, err
+	}
+	s.(*solver).ws.stepFn = (*workspace).refStep
+	return s, nil
+}
+
+// SolveReference solves with the round as it was before the speed-ups of
+// issue 5 (refstep_test.go) in place of the current one.
+func SolveReference(in *parley.Instance, opts parley.Options) (*parley.Result, error) {
+	s, err := New().Prepare(opts)
+	if err != nil {
+		return nil, err
+	}
+	sv := s.(*solver)
+	sv.ws.stepFn = (*workspace).refStep
 	var res parley.Result
 	if err := sv.Solve(context.Background(), in, &res); err != nil {
 		return nil, err

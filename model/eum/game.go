@@ -194,15 +194,46 @@ func (w *workspace) distinct() int {
 func (w *workspace) votes(d []float64, m int) {
 	n := w.n
 	wt := w.w[:n]
+	num := w.num[:m*m]
 	var total float64
 	for p := 0; p < m; p++ {
-		w.num[p*m+p] = 0
+		num[p*m+p] = 0
 		dp := d[p*n : p*n+n]
-		for q := p + 1; q < m; q++ {
+		dp = dp[:len(wt)]
+		// Two positions q at a time, for two independent chains of
+		// additions; each pair's sums still run over the voters in order,
+		// and total still adds the pairs in order of q.
+		q := p + 1
+		for ; q+1 < m; q += 2 {
 			dq := d[q*n : q*n+n]
-			var vpq, vqp float64
+			dr := d[(q+1)*n : (q+1)*n+n]
+			dq, dr = dq[:len(wt)], dr[:len(wt)]
+			var vpq, vqp, vpr, vrp float64
 			for k, wk := range wt {
 				// Positive when voter k is closer to u_p than to u_q.
+				v := wk * (dq[k] - dp[k])
+				x := wk * (dr[k] - dp[k])
+				if v > 0 {
+					vpq += v
+				} else {
+					vqp -= v
+				}
+				if x > 0 {
+					vpr += x
+				} else {
+					vrp -= x
+				}
+			}
+			num[p*m+q], num[q*m+p] = vpq, vqp
+			num[p*m+q+1], num[(q+1)*m+p] = vpr, vrp
+			total += float64(w.mult[p]*w.mult[q]) * (vpq + vqp)
+			total += float64(w.mult[p]*w.mult[q+1]) * (vpr + vrp)
+		}
+		if q < m {
+			dq := d[q*n : q*n+n]
+			dq = dq[:len(wt)]
+			var vpq, vqp float64
+			for k, wk := range wt {
 				v := wk * (dq[k] - dp[k])
 				if v > 0 {
 					vpq += v
@@ -210,8 +241,7 @@ func (w *workspace) votes(d []float64, m int) {
 					vqp -= v
 				}
 			}
-			w.num[p*m+q] = vpq
-			w.num[q*m+p] = vqp
+			num[p*m+q], num[q*m+p] = vpq, vqp
 			total += float64(w.mult[p]*w.mult[q]) * (vpq + vqp)
 		}
 	}
@@ -257,6 +287,114 @@ func (w *workspace) statusQuoTerm(xc, xt, r float64) float64 {
 	return (1 - q) * (t*uBetter(dMu, dist, w.R, r) + (1-t)*uWorse(dMu, dist, w.R, r))
 }
 
+// ln05 is ln 0.5, the logarithm of the base of U_sq.
+var ln05 = math.Log(0.5)
+
+// pairs fills the m×m matrices of the distinct positions u[0..m): dd (the
+// distance over R), bs and bf (the bases of U_s and U_f) and the
+// logarithms ld, ls and lf of the three. Each value is computed by the same
+// operations as the formulas above (so U_s is 2 − 4·bs^r to the bit), and
+// the logarithms of a pair that was already present in the issue's
+// previous round are taken from the pair cache, which is then
+// refreshed. The diagonal holds dd = 0, bs = bf = 0.5; its logarithms are
+// never read.
+func (w *workspace) pairs(m int) {
+	u, R := w.u[:m], w.R
+	old := w.oldIdx[:m]
+	c := w.pc
+	// Both lists are increasing, so one merge finds the survivors.
+	j := 0
+	for i, x := range u {
+		for j < c.m && c.u[j] < x {
+			j++
+		}
+		old[i] = -1
+		if j < c.m && c.u[j] == x {
+			old[i] = j
+		}
+	}
+	cm := c.m
+	for p := 0; p < m; p++ {
+		pp := p*m + p
+		w.dd[pp], w.bs[pp], w.bf[pp] = 0, 0.5, 0.5
+		for q := p + 1; q < m; q++ {
+			dist := u[q] - u[p]
+			v := dist / R
+			// The builtin max has math.Max's semantics, inlined.
+			bs := max(0, 0.5-0.5*dist/R)
+			bf := 0.5 + 0.5*dist/R
+			var ld, ls, lf float64
+			if op, oq := old[p], old[q]; op >= 0 && oq >= 0 {
+				k := op*cm + oq
+				ld, ls, lf = c.ld[k], c.ls[k], c.lf[k]
+			} else {
+				ld, ls, lf = math.Log(v), math.Log(bs), math.Log(bf)
+			}
+			pq, qp := p*m+q, q*m+p
+			w.dd[pq], w.dd[qp] = v, v
+			w.bs[pq], w.bs[qp] = bs, bs
+			w.bf[pq], w.bf[qp] = bf, bf
+			w.ld[pq], w.ld[qp] = ld, ld
+			w.ls[pq], w.ls[qp] = ls, ls
+			w.lf[pq], w.lf[qp] = lf, lf
+		}
+	}
+	c.m = m
+	copy(c.u, u)
+	copy(c.ld, w.ld[:m*m])
+	copy(c.ls, w.ls[:m*m])
+	copy(c.lf, w.lf[:m*m])
+}
+
+// lowerExp is a lower bound of e^t for t ≥ −256: (1 + t/256)^256, which
+// is at most e^t because ln(1 + u) ≤ u; 0 below −256. Rounding can put it
+// at most about 1e-13 (relative) above that, far inside the margin bUpper
+// is used with. It costs a division by a power of two, an addition and
+// eight multiplications, a fraction of math.Exp.
+func lowerExp(t float64) float64 {
+	y := max(0, 1+t/256)
+	for range 8 {
+		y *= y
+	}
+	return y
+}
+
+// bUpper is an upper bound of challengeEU(si, P, us, uf, usq, 1) with
+// us = 2 − 4e^ts and uf = 2 − 4e^tf as step computes them (ts = r·ln bs,
+// tf = r·ln bf, the very products expLog exponentiates), for si and P in
+// [0,1]. Expanded, that expected utility is 2 − usq − 4(cX·e^ts + cY·e^tf)
+// with cX = si·P + 1 − si ≥ 0 and cY = si(1 − P) ≥ 0, which only grows
+// when e^ts and e^tf are replaced by the lower bounds of lowerExp. The
+// rounding of either evaluation is below 1e-12 (every term is at most 4
+// in size), so a bound below −1e-9 proves that the value step would
+// compute is negative.
+func bUpper(si, P, usq, ts, tf float64) float64 {
+	cX := si*P + (1 - si)
+	cY := si * (1 - P)
+	return 2 - usq - 4*(cX*lowerExp(ts)+cY*lowerExp(tf))
+}
+
+// probs fills dst (m×m) with prob(p, q).
+func (w *workspace) probs(dst []float64, m int) {
+	dst = dst[:m*m]
+	if w.cfg.prob == probAllPairs && w.den != 0 {
+		// prob's common case without its branches.
+		num, den := w.num[:m*m], w.den
+		for i, v := range num {
+			dst[i] = v / den
+		}
+		for p := 0; p < m; p++ {
+			dst[p*m+p] = 0
+		}
+		return
+	}
+	for p := 0; p < m; p++ {
+		for q := 0; q < m; q++ {
+			dst[p*m+q] = w.prob(p, q)
+		}
+	}
+}
+
 // step plays one round of the current game (w.n players at w.x with
 // weights w.w, saliences w.s, fixed range w.R > 0 and median w.mu). It sets
 // w.r to the round's risk exponents, w.choice to each player's accepted
@@ -265,33 +403,23 @@ func (w *workspace) statusQuoTerm(xc, xt, r float64) float64 {
 // Everything that depends on a position rather than on the player holding
 // it is computed once per distinct position: published cases often put
 // several actors on the same point (the emissions case has 3 to 5 distinct
-// positions among 10 actors).
+// positions among 10 actors). Every number is computed by the same
+// operations, in the same order, as the direct formulas (the round as first
+// written is kept in refstep_test.go, and TestStepMatchesReference checks
+// that the results agree to the bit).
 func (w *workspace) step() {
-	n, R, q := w.n, w.R, w.cfg.q
+	n, q := w.n, w.cfg.q
 	x, s := w.x[:n], w.s[:n]
 	m := w.distinct()
 	w.m = m
 	u, pos := w.u[:m], w.pos[:n]
 
-	// 1. For each pair of distinct positions: the distance over R and the
-	// logarithms of it and of the bases of U_s and U_f, which do not depend
-	// on the exponent (one Log each per pair and round, then one Exp per
-	// use). Then the votes at r = 1: row p of d1 is each voter's linear
-	// distance from u_p.
-	for p := 0; p < m; p++ {
-		w.dd[p*m+p] = 0
-		for q := p + 1; q < m; q++ {
-			dist := u[q] - u[p]
-			v := dist / R
-			ld := math.Log(v)
-			ls := math.Log(math.Max(0, 0.5-0.5*dist/R))
-			lf := math.Log(0.5 + 0.5*dist/R)
-			w.dd[p*m+q], w.dd[q*m+p] = v, v
-			w.ld[p*m+q], w.ld[q*m+p] = ld, ld
-			w.ls[p*m+q], w.ls[q*m+p] = ls, ls
-			w.lf[p*m+q], w.lf[q*m+p] = lf, lf
-		}
-	}
+	// 1. For each pair of distinct positions: the distance over R, the
+	// bases of U_s and U_f and their logarithms, which do not depend on
+	// the exponent (one Log each per new pair, then one Exp per use). Then
+	// the votes at r = 1: row p of d1 is each voter's linear distance from
+	// u_p.
+	w.pairs(m)
 	for p := 0; p < m; p++ {
 		row := w.d1[p*n : p*n+n]
 		for k := range row {
@@ -299,26 +427,37 @@ func (w *workspace) step() {
 		}
 	}
 	w.votes(w.d1, m)
+	w.probs(w.p1, m)
 	if w.snap != nil {
 		w.snap.fillP(w, w.snap.P1)
 	}
 
-	// 2. Security: danger_i = Σ_{j≠i} E^i(U_ji) with every exponent 1.
+	// 2. Security: danger_i = Σ_{j≠i} E^i(U_ji) with every exponent 1. The
+	// term depends on j only through its position, so it is computed once
+	// per distinct position and summed in actor order.
 	usq1 := uStatusQuo(1)
 	lo, hi := math.Inf(1), math.Inf(-1)
+	term := w.term[:m]
 	for i := 0; i < n; i++ {
+		pi, si := pos[i], s[i]
+		for p := range term {
+			k := pi*m + p
+			// U_s and U_f at r = 1 are 2 − 4·base, as uSuccess and
+			// uFailure compute them; P is 0 on the diagonal.
+			e := challengeEU(si, w.p1[p*m+pi], 2-4*w.bs[k], 2-4*w.bf[k], usq1, q)
+			if q != 1 {
+				e -= w.statusQuoTerm(u[p], x[i], 1)
+			}
+			term[p] = e
+		}
 		var sum float64
 		for j := 0; j < n; j++ {
-			if j == i {
-				continue
+			if j != i {
+				sum += term[pos[j]]
 			}
-			dist := math.Abs(x[j] - x[i])
-			p := w.prob(pos[j], pos[i])
-			e := challengeEU(s[i], p, uSuccess(dist, R, 1), uFailure(dist, R, 1), usq1, q)
-			sum += e - w.statusQuoTerm(x[j], x[i], 1)
 		}
 		w.danger[i] = sum
-		lo, hi = math.Min(lo, sum), math.Max(hi, sum)
+		lo, hi = min(lo, sum), max(hi, sum) // as math.Min and math.Max, inlined
 	}
 
 	// 3. Risk exponents: R_i = (2·danger_i − max − min)/(max − min). When
@@ -334,6 +473,7 @@ func (w *workspace) step() {
 
 	// 4. Votes with each voter's own exponent (all-pairs rule only; the
 	// printed pairwise formula uses linear distances throughout).
+	p2 := w.p1
 	if w.cfg.prob == probAllPairs {
 		for p := 0; p < m; p++ {
 			row := w.d[p*n : p*n+n]
@@ -346,6 +486,8 @@ func (w *workspace) step() {
 			}
 		}
 		w.votes(w.d, m)
+		w.probs(w.p2, m)
+		p2 = w.p2
 	}
 	if w.snap != nil {
 		w.snap.fillP(w, w.snap.P2)
@@ -356,18 +498,36 @@ func (w *workspace) step() {
 	// 5. Offers: each player weighs every counterpart at another position,
 	// in actor order, with its own exponent, and accepts at most one offer.
 	for i := 0; i < n; i++ {
-		ri, pi := w.r[i], pos[i]
-		usq := uStatusQuo(ri)
-		// U_s and U_f against each distinct position, as uSuccess and
-		// uFailure compute them.
+		ri, pi, si, xi := w.r[i], pos[i], s[i], x[i]
+		usq := 2 - 4*expLog(0.5, ln05, ri) // uStatusQuo(ri)
+		// With Q = 1, a proof that E^i(U_ji) < 0 against a position
+		// spares its two exponentials (see bUpper); no counterpart there
+		// can then make an offer.
+		bound := q == 1 && ri != 1 && w.snap == nil && si >= 0 && si <= 1
+		// U_s, U_f and E^i(U_ji) against each distinct position (the
+		// latter depends on j only through its position).
 		for p := 0; p < m; p++ {
 			if p == pi {
 				continue
 			}
-			dist := math.Abs(x[i] - u[p])
-			bs, bf := math.Max(0, 0.5-0.5*dist/R), 0.5+0.5*dist/R
-			w.us[p] = 2 - 4*expLog(bs, w.ls[pi*m+p], ri)
-			w.uf[p] = 2 - 4*expLog(bf, w.lf[pi*m+p], ri)
+			k := pi*m + p
+			if bound {
+				if P := p2[p*m+pi]; P >= 0 && P <= 1 {
+					if ub := bUpper(si, P, usq, ri*w.ls[k], ri*w.lf[k]); ub < -1e-9 {
+						w.bq[p] = ub
+						continue
+					}
+				}
+			}
+			us := 2 - 4*expLog(w.bs[k], w.ls[k], ri)
+			uf := 2 - 4*expLog(w.bf[k], w.lf[k], ri)
+			w.us[p], w.uf[p] = us, uf
+			b := challengeEU(si, p2[p*m+pi], us, uf, usq, q)
+			if q != 1 {
+				w.sqA[p] = w.statusQuoTerm(xi, u[p], ri)
+				b -= w.statusQuoTerm(u[p], xi, ri)
+			}
+			w.bq[p] = b
 		}
 		best := offer{}
 		for j := 0; j < n; j++ {
@@ -375,12 +535,15 @@ func (w *workspace) step() {
 			if pj == pi {
 				continue
 			}
-			us, uf := w.us[pj], w.uf[pj]
-			a := challengeEU(s[j], w.prob(pi, pj), us, uf, usq, q)
-			b := challengeEU(s[i], w.prob(pj, pi), us, uf, usq, q)
+			b := w.bq[pj]
+			if !(b > 0) && w.snap == nil {
+				// Every quadrant of classify needs b > 0: no offer,
+				// whatever a is.
+				continue
+			}
+			a := challengeEU(s[j], p2[pi*m+pj], w.us[pj], w.uf[pj], usq, q)
 			if q != 1 {
-				a -= w.statusQuoTerm(x[i], x[j], ri)
-				b -= w.statusQuoTerm(x[j], x[i], ri)
+				a -= w.sqA[pj]
 			}
 			if w.snap != nil {
 				w.snap.EUij[i*n+j], w.snap.EUji[i*n+j] = a, b
@@ -395,13 +558,13 @@ func (w *workspace) step() {
 			if kind == noOffer {
 				continue
 			}
-			c := offer{kind: kind, j: j, a: a, b: b, to: destination(kind, x[i], x[j], a, b), xj: x[j]}
-			if better(w.cfg.offers, c, best, x[i]) {
+			c := offer{kind: kind, j: j, a: a, b: b, to: destination(kind, xi, x[j], a, b), xj: x[j]}
+			if better(w.cfg.offers, c, best, xi) {
 				best = c
 			}
 		}
 		w.choice[i] = best
-		w.next[i] = x[i]
+		w.next[i] = xi
 		if best.kind != noOffer {
 			w.next[i] = best.to
 		}

@@ -1,0 +1,221 @@
+package eum_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/parley-forecast/parley"
+	"github.com/parley-forecast/parley/model/eum"
+	"github.com/parley-forecast/parley/model/modeltest"
+)
+
+// flatten appends every float64 of v (walking structs, slices, pointers
+// and interfaces) to fs and every string and int, as text, to ss.
+func flatten(v reflect.Value, fs *[]float64, ss *[]string) {
+	switch v.Kind() {
+	case reflect.Float64:
+		*fs = append(*fs, v.Float())
+	case reflect.String:
+		*ss = append(*ss, v.String())
+	case reflect.Int, reflect.Int64, reflect.Uint8:
+		*ss = append(*ss, fmt.Sprint(v.Interface()))
+	case reflect.Bool:
+		*ss = append(*ss, fmt.Sprint(v.Bool()))
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			*ss = append(*ss, "nil")
+			return
+		}
+		flatten(v.Elem(), fs, ss)
+	case reflect.Slice:
+		*ss = append(*ss, fmt.Sprint("len ", v.Len()))
+		for i := 0; i < v.Len(); i++ {
+			flatten(v.Index(i), fs, ss)
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			flatten(v.Field(i), fs, ss)
+		}
+	default:
+		panic("flatten: unexpected kind " + v.Kind().String())
+	}
+}
+
+// TestStepMatchesReference solves many instances with the current round
+// and with the round as it was before the speed-ups (kept in
+// refstep_test.go) and requires the whole results to agree: every
+// position, forecast, risk exponent, EU estimate, mean, median and event.
+// Numbers must agree to 1e-12 relative; the test also logs how many are
+// not bit-identical (expected: none).
+func TestStepMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(20261129, 5))
+	var ins []*parley.Instance
+	for i := 0; i < 120; i++ {
+		in := modeltest.RandomInstance(rng, 2+rng.IntN(19), 1+rng.IntN(4))
+		if i%2 == 1 {
+			// Shared positions: snap to a coarse grid, so that many
+			// actors hold the same point and some issues have a range of
+			// zero or few distinct positions.
+			m := in.M()
+			for j, x := range in.Position {
+				is := in.Issues[j%m]
+				step := (is.Max - is.Min) / float64(2+i%7)
+				in.Position[j] = is.Min + step*math.Round((x-is.Min)/step)
+			}
+		}
+		if i%10 == 3 {
+			// Some zero weights.
+			for j := range in.Salience {
+				if rng.IntN(3) == 0 {
+					in.Salience[j] = 0
+				}
+			}
+		}
+		ins = append(ins, in)
+	}
+	ins = append(ins, flagshipDraws(t, 40)...)
+	ins = append(ins, testdataEmissions(t))
+	optss := []parley.Options{
+		{},
+		{NoTrace: true},
+		{Rounds: 20, Params: map[string]string{"probability": "pairwise"}},
+		{Params: map[string]string{"offers": "least-change"}},
+		{Params: map[string]string{"offers": "least-change-any", "q": "0.5", "t": "0.3"}},
+		{Rounds: 15, Params: map[string]string{"q": "0", "probability": "pairwise", "epsilon": "0.01", "stable-rounds": "2"}},
+	}
+	var values, differ int
+	var worst float64
+	for ii, in := range ins {
+		for oi, opts := range optss {
+			got, err := solveWith(in, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := eum.SolveReference(in, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gf, wf []float64
+			var gs, ws []string
+			flatten(reflect.ValueOf(got), &gf, &gs)
+			flatten(reflect.ValueOf(want), &wf, &ws)
+			if !reflect.DeepEqual(gs, ws) || len(gf) != len(wf) {
+				t.Fatalf("instance %d, options %d: results differ in structure or text", ii, oi)
+			}
+			for k := range gf {
+				g, w := gf[k], wf[k]
+				values++
+				if math.Float64bits(g) == math.Float64bits(w) || (math.IsNaN(g) && math.IsNaN(w)) {
+					continue
+				}
+				differ++
+				e := math.Abs(g - w)
+				if w != 0 {
+					e /= math.Abs(w)
+				}
+				if !(e <= worst) {
+					worst = e
+				}
+				if !(e <= 1e-12) {
+					t.Errorf("instance %d, options %d, value %d: got %.17g, reference %.17g", ii, oi, k, g, w)
+				}
+			}
+		}
+	}
+	t.Logf("%d instances × %d option sets: %d numbers compared, %d not bit-identical, max relative difference %.3g",
+		len(ins), len(optss), values, differ, worst)
+	if values < 100000 {
+		t.Fatalf("only %d numbers compared", values)
+	}
+}
+
+func solveWith(in *parley.Instance, opts parley.Options) (*parley.Result, error) {
+	s, err := eum.New().Prepare(opts)
+	if err != nil {
+		return nil, err
+	}
+	var res parley.Result
+	if err := s.Solve(context.Background(), in, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// TestLowerExp checks that lowerExp never exceeds e^t (beyond rounding of
+// 1e-13 relative) and is close to it near 0, where it is used most.
+func TestLowerExp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for i := 0; i < 1000000; i++ {
+		x := -300*rng.Float64() + 0.01
+		if i%2 == 0 {
+			x = -3 * rng.Float64()
+		}
+		lo, e := eum.LowerExp(x), math.Exp(x)
+		if !(lo <= e*(1+1e-13)) || lo < 0 {
+			t.Fatalf("lowerExp(%g) = %g > e^t = %g", x, lo, e)
+		}
+		if x > -1 && lo < e*(1-0.003) {
+			t.Fatalf("lowerExp(%g) = %g, too far below e^t = %g", x, lo, e)
+		}
+	}
+	if got := eum.LowerExp(math.Inf(-1)); got != 0 {
+		t.Fatalf("lowerExp(-Inf) = %g", got)
+	}
+}
+
+// TestBUpper checks bUpper against E^i(U_ji) computed as step computes it
+// (U_s, U_f and U_sq through exp(r·ln base)), on random saliences,
+// probabilities (0 and 1 included), exponents in [0.5, 2] and distances
+// in [0, R]: the bound must never be below the value, and it must prove
+// the value negative often enough to be worth its cost.
+func TestBUpper(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	proved, negative := 0, 0
+	const n = 1000000
+	for i := 0; i < n; i++ {
+		si, P := rng.Float64(), 0.05*rng.Float64()
+		switch i % 10 {
+		case 0:
+			si = 1
+		case 1:
+			si = 0
+		case 2:
+			P = 1
+		case 3:
+			P = 0
+		case 4:
+			P = rng.Float64()
+		}
+		r := 0.5 + 1.5*rng.Float64()
+		d := rng.Float64()
+		if i%7 == 0 {
+			d = 1
+		}
+		bs, bf := max(0, 0.5-0.5*d), 0.5+0.5*d
+		ls, lf := math.Log(bs), math.Log(bf)
+		us, uf := 2-4*math.Exp(r*ls), 2-4*math.Exp(r*lf)
+		usq := 2 - 4*math.Exp(r*math.Log(0.5))
+		b := eum.ChallengeEU(si, P, us, uf, usq, 1)
+		ub := eum.BUpper(si, P, usq, r*ls, r*lf)
+		if !(b <= ub+1e-12) {
+			t.Fatalf("si=%g P=%g r=%g d=%g: E(U)=%.17g above its bound %.17g", si, P, r, d, b, ub)
+		}
+		if b < 0 {
+			negative++
+		}
+		if ub < -1e-9 {
+			proved++
+			if !(b < 0) {
+				t.Fatalf("si=%g P=%g r=%g d=%g: bound %.17g proves E(U)=%.17g negative", si, P, r, d, ub, b)
+			}
+		}
+	}
+	t.Logf("%d draws: E(U) < 0 in %d, proved by the bound in %d", n, negative, proved)
+	if proved < negative*9/10 {
+		t.Fatalf("the bound proves only %d of %d negative values", proved, negative)
+	}
+}
