@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/parley-forecast/parley"
 	httpapi "github.com/parley-forecast/parley/http"
 	"github.com/parley-forecast/parley/runner"
@@ -255,8 +256,18 @@ func TestWorkbench(t *testing.T) {
 		if s := text(t, ctx, ".summary"); s != "1 error" {
 			t.Errorf("summary %q, want 1 error", s)
 		}
-		// Choosing the error puts the cursor on it.
-		do(t, ctx, "jump to the error", chromedp.Click(chromedp.CSS(".problems .error button")))
+		// Choosing the error puts the cursor on it, by keyboard alone: in
+		// the editor Tab indents, so Escape then Tab moves on to the list;
+		// Enter chooses the error.
+		do(t, ctx, "jump to the error by keyboard",
+			chromedp.Focus(chromedp.CSS(".editor textarea")),
+			chromedp.KeyEvent(kb.Escape),
+			chromedp.KeyEvent("\t"),
+		)
+		if f, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.textContent`)); f != msg {
+			t.Fatalf("after Escape, Tab the focus is on %q, want the error", f)
+		}
+		do(t, ctx, "choose the error", chromedp.KeyEvent("\r"))
 		at, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
 			const ta = document.querySelector(".editor textarea");
 			const before = ta.value.slice(0, ta.selectionStart).split("\n");
