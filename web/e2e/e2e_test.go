@@ -277,6 +277,18 @@ func TestWorkbench(t *testing.T) {
 			t.Errorf("cursor at %q (%v), want 325:15 with the editor focused", at, err)
 		}
 		screenshot(t, ctx, "editor-error.png")
+
+		// A saved fix becomes version 2; the server refuses nothing.
+		do(t, ctx, "fix and save",
+			chromedp.Evaluate[chromedp.Void](`(() => {
+				const ta = document.querySelector(".editor textarea");
+				ta.value = ta.value.replace("salience: 1.7", "salience: 0.9");
+				ta.dispatchEvent(new Event("input"));
+			})()`),
+			chromedp.WaitVisible(chromedp.CSS(".summary.good")),
+			chromedp.Click(chromedp.CSS(".actions button")),
+			chromedp.WaitVisible(chromedp.Search(`//h1/small[text()="v2"]`)),
+		)
 	})
 
 	t.Run("eum", func(t *testing.T) {
