@@ -11,6 +11,7 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -110,6 +111,25 @@ func upload(t *testing.T, url, token string) string {
 	id := strings.TrimPrefix(loc, "/api/v1/scenarios/")
 	id, _, _ = strings.Cut(id, "?")
 	return id
+}
+
+// source returns the latest saved document of scenario id.
+func source(t *testing.T, url, token, id string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url+"/api/v1/scenarios/"+id, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var doc struct {
+		Source string `json:"source"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Source
 }
 
 // browser starts a headless chromium with a fresh profile, bounded by a
@@ -289,6 +309,42 @@ func TestWorkbench(t *testing.T) {
 			chromedp.Click(chromedp.CSS(".actions button")),
 			chromedp.WaitVisible(chromedp.Search(`//h1/small[text()="v2"]`)),
 		)
+	})
+
+	t.Run("form", func(t *testing.T) {
+		// After the editor's fix, the United States' nuclear salience is
+		// the number 0.9 and its position the range {50, 62, 75}.
+		sal := `input[aria-label="United States salience on Nuclear terms and sunsets"]`
+		mode := `input[aria-label="United States position on Nuclear terms and sunsets mode"]`
+		change := func(sel, v string) []chromedp.Action[chromedp.Void] {
+			return []chromedp.Action[chromedp.Void]{
+				chromedp.SetValue(chromedp.CSS(sel), v),
+				chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).dispatchEvent(new Event("change")); undefined`, sel)),
+			}
+		}
+		do(t, ctx, "open the form",
+			chromedp.Navigate(url+"/#/s/"+id+"/form"),
+			chromedp.WaitVisible(chromedp.CSS(sal)),
+		)
+		do(t, ctx, "break a salience in the form", append(change(sal, "1.5"), chromedp.WaitVisible(chromedp.CSS(".actions .note.bad")))...)
+		if s := text(t, ctx, ".actions .note"); !strings.Contains(s, "salience") || !strings.Contains(s, "1.5") {
+			t.Errorf("form error %q, want the salience and 1.5 named", s)
+		}
+		steps := append(change(sal, "0.9"), change(mode, "60")...)
+		steps = append(steps,
+			chromedp.WaitVisible(chromedp.Search(`//span[contains(@class,"note") and starts-with(text(),"Valid")]`)),
+			chromedp.Click(chromedp.CSS(".actions button")),
+			chromedp.WaitVisible(chromedp.Search(`//h1/small[text()="v3"]`)),
+		)
+		do(t, ctx, "save a new position from the form", steps...)
+		// The saved document keeps the file's comments and layout.
+		src := source(t, url, token, id)
+		for _, want := range []string{"# ---------------------------------------------------------------- United States",
+			"    position: {low: 50, mode: 60, high: 75}\n    salience: 0.9\n"} {
+			if !strings.Contains(src, want) {
+				t.Errorf("saved source lacks %q", want)
+			}
+		}
 	})
 
 	t.Run("eum", func(t *testing.T) {

@@ -1,8 +1,9 @@
 import "./style.css";
-import { APIError, call, runAndWait, setToken, token, valueText } from "./api";
-import type { Kind, ModelInfo, ProblemDetail, Run, Scenario, ScenarioDocument, ScenarioInfo, Validation } from "./api";
+import { APIError, call, runAndWait, setToken, token } from "./api";
+import type { Kind, ModelInfo, ProblemDetail, Run, Scenario, ScenarioDocument, ScenarioInfo, Validation, Value } from "./api";
 import * as chart from "./charts";
 import { Editor } from "./editor";
+import { parseDocument } from "yaml";
 
 const main = document.getElementById("main")!;
 const statusEl = document.getElementById("status")!;
@@ -49,6 +50,7 @@ window.addEventListener("hashchange", route);
 route();
 
 function route(): void {
+  window.onbeforeunload = null;
   chart.disposeAll();
   showToken();
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
@@ -120,8 +122,16 @@ async function scenarioPage(id: string, tab: string): Promise<void> {
   main.append(h("h1", {}, doc.title, " ", h("small", {}, `v${doc.version}`)), nav);
   const body = h("section", { class: "view" });
   main.append(body);
+  try {
+    view(tab, body, doc);
+  } catch (e) {
+    say(`This view failed: ${explain(e)}`, true);
+  }
+}
+
+function view(tab: string, body: HTMLElement, doc: ScenarioDocument): void {
   switch (tab) {
-    case "form": formView(body, doc.scenario); break;
+    case "form": formView(body, doc); break;
     case "run": runView(body, doc); break;
     case "compare": compareView(body, doc); break;
     case "network": {
@@ -151,7 +161,73 @@ function editorView(body: HTMLElement, doc: ScenarioDocument): void {
   body.append(ed.root, h("div", { class: "actions" }, save));
 }
 
-function formView(body: HTMLElement, sc: Scenario): void {
+// The form view edits the numbers of actors and stances in place: each
+// change is written into the document with the yaml library's Document
+// API, which keeps comments and layout, then checked by the server.
+function formView(body: HTMLElement, doc: ScenarioDocument): void {
+  const sc = doc.scenario;
+  const isJSON = doc.format === "json";
+  const ydoc = isJSON ? undefined : parseDocument(doc.source);
+  const jdoc = isJSON ? JSON.parse(doc.source) : undefined;
+  const text = () => (isJSON ? JSON.stringify(jdoc, null, 2) + "\n" : ydoc!.toString({ flowCollectionPadding: false, lineWidth: 0 }));
+  let dirty = false;
+  const save = h("button", { type: "button", disabled: "" }, "Save new version");
+  const state = h("span", { class: "note", "aria-live": "polite" }, "Change a number, then save.");
+  let timer = 0;
+  const changed = () => {
+    dirty = true;
+    save.disabled = false;
+    clearTimeout(timer);
+    timer = window.setTimeout(async () => {
+      try {
+        const v = await call<Validation>("POST", "/validate", text(), isJSON ? "application/json" : "application/yaml");
+        state.textContent = `Valid${v.warnings?.length ? `, ${v.warnings.length} warning(s)` : ""}; not saved yet.`;
+        state.className = "note";
+      } catch (e) {
+        state.textContent = e instanceof APIError && e.problem.errors?.length
+          ? e.problem.errors.map((d) => `${d.location?.replace(/^body\.?/, "")}: ${d.message}`).join("; ")
+          : explain(e);
+        state.className = "note bad";
+      }
+    }, 300);
+  };
+  const setIn = (path: (string | number)[], v: number) => {
+    if (ydoc) ydoc.setIn(path, v);
+    else {
+      let o = jdoc;
+      for (const k of path.slice(0, -1)) o = o[k];
+      o[path[path.length - 1]] = v;
+    }
+    changed();
+  };
+  // valueInputs edits a value: one input for a number, three for a range.
+  const valueInputs = (label: string, v: Value, path: (string | number)[]): HTMLElement => {
+    const span = h("span", { class: "value" });
+    const one = (lab: string, x: number | undefined, p: (string | number)[]) => {
+      const inp = h("input", { type: "number", step: "any", value: x === undefined ? "" : String(x), "aria-label": lab, size: "6" });
+      inp.addEventListener("change", () => {
+        const n = Number(inp.value);
+        if (inp.value !== "" && Number.isFinite(n)) setIn(p, n);
+      });
+      return inp;
+    };
+    if (typeof v === "number") span.append(one(label, v, path));
+    else span.append(one(label + " low", v.low, [...path, "low"]), one(label + " mode", v.mode, [...path, "mode"]), one(label + " high", v.high, [...path, "high"]));
+    return span;
+  };
+  save.addEventListener("click", async () => {
+    try {
+      const s = await call<ScenarioInfo>("PUT", `/scenarios/${doc.id}`, text(), isJSON ? "application/json" : "application/yaml");
+      dirty = false;
+      say(`Saved version ${s.version}.`);
+      route();
+    } catch (e) {
+      say(explain(e), true);
+    }
+  });
+  window.onbeforeunload = () => (dirty ? true : null);
+  body.append(h("div", { class: "actions" }, save, " ", state));
+
   const srcTitle = (id: string) => {
     const s = sc.sources?.find((x) => x.id === id);
     return s ? `${s.title}${s.publisher ? ", " + s.publisher : ""}${s.date ? " (" + s.date + ")" : ""}` : id;
@@ -159,7 +235,8 @@ function formView(body: HTMLElement, sc: Scenario): void {
   const actorName: Record<string, string> = Object.fromEntries(sc.actors.map((a) => [a.id, a.name]));
   body.append(h("h2", {}, "Actors"));
   const at = h("tbody");
-  sc.actors.forEach((a) => at.append(h("tr", {}, h("td", {}, a.id), h("td", {}, a.name), h("td", {}, a.kind ?? ""), h("td", { class: "num" }, valueText(a.capability)))));
+  sc.actors.forEach((a, i) => at.append(h("tr", {}, h("td", {}, a.id), h("td", {}, a.name), h("td", {}, a.kind ?? ""),
+    h("td", {}, valueInputs(`${a.name} capability`, a.capability, ["actors", i, "capability"])))));
   body.append(h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", {}, "Id"), h("th", {}, "Name"), h("th", {}, "Kind"), h("th", {}, "Capability"))), at));
   body.append(h("h2", {}, "Issues"));
   const it = h("tbody");
@@ -170,16 +247,19 @@ function formView(body: HTMLElement, sc: Scenario): void {
   for (const iss of sc.issues) {
     body.append(h("h3", {}, iss.name));
     const list = h("div", { class: "stances" });
-    for (const s of sc.stances.filter((x) => x.issue === iss.id)) {
+    sc.stances.forEach((s, idx) => {
+      if (s.issue !== iss.id) return;
       const ev = h("div", { class: "evidence" });
       for (const e of s.evidence ?? []) {
         ev.append(h("blockquote", {}, h("p", {}, `“${e.quote}”`), h("footer", {}, `${e.supports ? e.supports + " — " : ""}${srcTitle(e.source)}`), ...(e.note ? [h("p", { class: "note" }, e.note)] : [])));
       }
       if (!s.evidence?.length) ev.append(h("p", { class: "note" }, s.assumption ? `Assumption: ${s.assumption}` : "No evidence given."));
-      list.append(h("article", { class: "stance" },
-        h("div", { class: "numbers" }, h("strong", {}, actorName[s.actor] ?? s.actor),
-          h("dl", {}, h("dt", {}, "position"), h("dd", {}, valueText(s.position)), h("dt", {}, "salience"), h("dd", {}, valueText(s.salience)))), ev));
-    }
+      const who = actorName[s.actor] ?? s.actor;
+      list.append(h("article", { class: "stance", "data-stance": `${s.actor}/${s.issue}` },
+        h("div", { class: "numbers" }, h("strong", {}, who),
+          h("dl", {}, h("dt", {}, "position"), h("dd", {}, valueInputs(`${who} position on ${iss.name}`, s.position, ["stances", idx, "position"])),
+            h("dt", {}, "salience"), h("dd", {}, valueInputs(`${who} salience on ${iss.name}`, s.salience, ["stances", idx, "salience"])))), ev));
+    });
     body.append(list);
   }
 }
