@@ -322,6 +322,7 @@ func TestWorkbench(t *testing.T) {
 				chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).dispatchEvent(new Event("change")); undefined`, sel)),
 			}
 		}
+		before := source(t, url, token, id)
 		do(t, ctx, "open the form",
 			chromedp.Navigate(url+"/#/s/"+id+"/form"),
 			chromedp.WaitVisible(chromedp.CSS(sal)),
@@ -337,13 +338,14 @@ func TestWorkbench(t *testing.T) {
 			chromedp.WaitVisible(chromedp.Search(`//h1/small[text()="v3"]`)),
 		)
 		do(t, ctx, "save a new position from the form", steps...)
-		// The saved document keeps the file's comments and layout.
-		src := source(t, url, token, id)
-		for _, want := range []string{"# ---------------------------------------------------------------- United States",
-			"    position: {low: 50, mode: 60, high: 75}\n    salience: 0.9\n"} {
-			if !strings.Contains(src, want) {
-				t.Errorf("saved source lacks %q", want)
-			}
+		// The saved document is the previous one with exactly that number
+		// changed: comments, folding and spacing stay byte for byte.
+		const was, now = "    position: {low: 50, mode: 62, high: 75}\n    salience: 0.9\n", "    position: {low: 50, mode: 60, high: 75}\n    salience: 0.9\n"
+		if !strings.Contains(before, was) {
+			t.Fatalf("version 2 lacks %q", was)
+		}
+		if got, want := source(t, url, token, id), strings.Replace(before, was, now, 1); got != want {
+			t.Errorf("version 3 is not version 2 with one number changed (%d vs %d bytes)", len(got), len(want))
 		}
 	})
 

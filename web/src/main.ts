@@ -3,7 +3,7 @@ import { APIError, call, runAndWait, setToken, token } from "./api";
 import type { Kind, ModelInfo, ProblemDetail, Run, Scenario, ScenarioDocument, ScenarioInfo, Validation, Value } from "./api";
 import * as chart from "./charts";
 import { Editor } from "./editor";
-import { parseDocument } from "yaml";
+import { isScalar, parseDocument } from "yaml";
 
 const main = document.getElementById("main")!;
 const statusEl = document.getElementById("status")!;
@@ -167,9 +167,12 @@ function editorView(body: HTMLElement, doc: ScenarioDocument): void {
 function formView(body: HTMLElement, doc: ScenarioDocument): void {
   const sc = doc.scenario;
   const isJSON = doc.format === "json";
-  const ydoc = isJSON ? undefined : parseDocument(doc.source);
-  const jdoc = isJSON ? JSON.parse(doc.source) : undefined;
-  const text = () => (isJSON ? JSON.stringify(jdoc, null, 2) + "\n" : ydoc!.toString({ flowCollectionPadding: false, lineWidth: 0 }));
+  // The document is edited as text: each change replaces exactly the
+  // characters of one number, found through the yaml parser's source
+  // ranges (JSON is read by the same parser), so everything else, comments
+  // and line breaks included, stays byte for byte.
+  let src = doc.source;
+  const text = () => src;
   let dirty = false;
   const save = h("button", { type: "button", disabled: "" }, "Save new version");
   const state = h("span", { class: "note", "aria-live": "polite" }, "Change a number, then save.");
@@ -192,12 +195,13 @@ function formView(body: HTMLElement, doc: ScenarioDocument): void {
     }, 300);
   };
   const setIn = (path: (string | number)[], v: number) => {
-    if (ydoc) ydoc.setIn(path, v);
-    else {
-      let o = jdoc;
-      for (const k of path.slice(0, -1)) o = o[k];
-      o[path[path.length - 1]] = v;
+    const node = parseDocument(src).getIn(path, true);
+    if (!isScalar(node) || !node.range) {
+      say(`Cannot edit ${path.join(".")} here; use the editor.`, true);
+      return;
     }
+    const [start, end] = node.range;
+    src = src.slice(0, start) + String(v) + src.slice(end);
     changed();
   };
   // valueInputs edits a value: one input for a number, three for a range.
