@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -59,6 +60,10 @@ type Config struct {
 	Logger *slog.Logger
 	// ReadHeaderTimeout overrides the constant of that name (tests).
 	ReadHeaderTimeout time.Duration
+	// UI, when set, is the workbench bundle (index.html, assets/…) served
+	// at / for GET requests outside the API; without an index.html, / says
+	// the workbench is not built. Nil serves nothing outside the API.
+	UI fs.FS
 }
 
 // Server serves the API.
@@ -92,9 +97,13 @@ func New(cfg Config) *Server {
 	s.registerScenarios()
 	s.registerRuns()
 	s.registerModels()
+	s.registerValidate()
 	// Document parley.Value as it is written: a number or a range.
 	if m := s.api.OpenAPI().Components.Schemas.Map(); m["Value"] != nil {
 		m["Value"] = valueSchema()
+	}
+	if cfg.UI != nil {
+		mux.Handle("GET /", s.uiHandler(cfg.UI))
 	}
 	s.handler = s.recoverer(s.logRequests(limitBody(problemNotFound(mux))))
 	rht := cfg.ReadHeaderTimeout

@@ -17,6 +17,7 @@ import (
 	"github.com/parley-forecast/parley/runner"
 	"github.com/parley-forecast/parley/scenario"
 	"github.com/parley-forecast/parley/store"
+	"github.com/parley-forecast/parley/web"
 	"github.com/spf13/cobra"
 )
 
@@ -151,7 +152,8 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
-	srv := httpapi.New(httpapi.Config{Store: db, Parse: parseScenario, PublicRead: f.publicRead, Logger: log})
+	srv := httpapi.New(httpapi.Config{Store: db, Parse: parseScenario, PublicRead: f.publicRead, Logger: log,
+		UI: web.Dist()})
 	// Scripts and tests read the address from this line.
 	fmt.Fprintf(cmd.ErrOrStderr(), "parley: serving http://%s%s/ (%s, %d workers)\n",
 		ln.Addr(), httpapi.Prefix, describeDB(dsn), f.workers)

@@ -1,0 +1,459 @@
+// Package e2e drives the workbench in Debian's chromium with chromedp: it
+// starts the server in-process on a temporary SQLite database, opens the
+// flagship scenario, breaks a salience and sees the error at its line,
+// runs eum and sees the trajectory chart, and compares two variants.
+// Screenshots are written to artifacts/ (or $PARLEY_E2E_ARTIFACTS).
+//
+// The tests skip when the bundle is not built (make web) or chromium is
+// not installed; set PARLEY_E2E=require to make those failures instead
+// (CI does).
+package e2e_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/parley-forecast/parley"
+	httpapi "github.com/parley-forecast/parley/http"
+	"github.com/parley-forecast/parley/runner"
+	"github.com/parley-forecast/parley/scenario"
+	"github.com/parley-forecast/parley/sqlite"
+	"github.com/parley-forecast/parley/store"
+	"github.com/parley-forecast/parley/web"
+)
+
+func parse(name string, data []byte) (*parley.Scenario, parley.Diagnostics) {
+	f, ds := scenario.Parse(name, data)
+	if f == nil {
+		return nil, ds
+	}
+	return f.Scenario, ds
+}
+
+func skip(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("PARLEY_E2E") == "require" {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf(format, args...)
+}
+
+func chromium(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	skip(t, "chromium is not installed")
+	return ""
+}
+
+// server starts parley's API and workbench on 127.0.0.1 with a fresh
+// database, two workers and a token; it returns the URL and the token.
+func server(t *testing.T) (string, string) {
+	t.Helper()
+	if !web.Built() {
+		skip(t, "the workbench is not built (make web)")
+	}
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Work(ctx, store.WorkConfig{Execute: runner.ExecuteRun, Workers: 2, PollInterval: 20 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	_, secret, err := db.CreateToken(ctx, "e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{Store: db, Parse: parse, UI: web.Dist()}).Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		db.Close(context.Background())
+	})
+	return srv.URL, secret
+}
+
+// upload saves the flagship scenario through the API and returns its id.
+func upload(t *testing.T, url, token string) string {
+	t.Helper()
+	b, err := os.ReadFile("../../examples/iran-comprehensive-deal.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", url+"/api/v1/scenarios", strings.NewReader(string(b)))
+	req.Header.Set("Content-Type", "application/yaml")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("upload: %s", res.Status)
+	}
+	loc := res.Header.Get("Location") // /api/v1/scenarios/ID?version=1
+	id := strings.TrimPrefix(loc, "/api/v1/scenarios/")
+	id, _, _ = strings.Cut(id, "?")
+	return id
+}
+
+// source returns the latest saved document of scenario id.
+func source(t *testing.T, url, token, id string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url+"/api/v1/scenarios/"+id, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var doc struct {
+		Source string `json:"source"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Source
+}
+
+// browser starts a headless chromium with a fresh profile, bounded by a
+// timeout, at the given window size.
+func browser(t *testing.T, w, h int) context.Context {
+	t.Helper()
+	exe := chromium(t)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(w, h),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	bctx, bcancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
+	t.Cleanup(func() { bcancel(); acancel(); cancel() })
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(int64(w), int64(h))); err != nil {
+		t.Fatal(err)
+	}
+	return bctx
+}
+
+func artifacts(t *testing.T) string {
+	dir := os.Getenv("PARLEY_E2E_ARTIFACTS")
+	if dir == "" {
+		dir = "artifacts"
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// screenshot saves the whole page as a PNG, or only the viewport when
+// the name starts with "view-".
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	shot := chromedp.FullScreenshot(100) // 100: PNG; less is JPEG
+	if strings.HasPrefix(name, "view-") {
+		shot = chromedp.CaptureScreenshot()
+	}
+	png, err := chromedp.Run(ctx, shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(artifacts(t), name)
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s", p)
+}
+
+// inked counts the non-white pixels of the canvas under sel: a drawn
+// chart has thousands, an empty one none.
+func inked(t *testing.T, ctx context.Context, sel string) int {
+	t.Helper()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`(() => {
+		const c = document.querySelector(%q);
+		if (!c) return -1;
+		const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+		let n = 0;
+		for (let i = 0; i < d.length; i += 4) if (d[i+3] > 0 && (d[i] < 235 || d[i+1] < 235 || d[i+2] < 235)) n++;
+		return n;
+	})()`, sel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	// Each step gets 30 s, leaving time for a screenshot of the failure.
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(sctx, steps...); err != nil {
+		screenshot(t, ctx, "failed-"+strings.ReplaceAll(what, " ", "-")+".png")
+		body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		t.Fatalf("%s: %v\npage text:\n%s", what, err, body)
+	}
+}
+
+func TestWorkbench(t *testing.T) {
+	url, token := server(t)
+	id := upload(t, url, token)
+	ctx := browser(t, 1280, 800)
+
+	// The token is entered once and kept for the session.
+	do(t, ctx, "open and enter the token",
+		chromedp.Navigate(url+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#token")),
+		chromedp.SendKeys(chromedp.CSS("#token"), token),
+		chromedp.Click(chromedp.CSS("#token-form button")),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="#/s/`+id+`"]`)),
+	)
+	if s := text(t, ctx, "#token-state"); !strings.Contains(s, "kept") {
+		t.Errorf("token state %q", s)
+	}
+	screenshot(t, ctx, "list.png")
+
+	t.Run("editor", func(t *testing.T) {
+		do(t, ctx, "open the flagship scenario",
+			chromedp.Click(chromedp.CSS(`a[href="#/s/`+id+`"]`)),
+			chromedp.WaitVisible(chromedp.CSS(".editor textarea")),
+			chromedp.WaitVisible(chromedp.CSS(".summary.good")),
+		)
+		// Line 325 of the flagship is the United States' salience on the
+		// nuclear issue: "    salience: {low: 0.8, mode: 0.9, high: 0.95}".
+		// Make it 1.7; its value starts at column 15.
+		const old = "salience: {low: 0.8, mode: 0.9, high: 0.95}"
+		do(t, ctx, "break a salience",
+			chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+				const ta = document.querySelector(".editor textarea");
+				const lines = ta.value.split("\n");
+				if (lines[324].trim() !== %q) throw new Error("line 325 is " + lines[324]);
+				lines[324] = lines[324].replace(%q, "salience: 1.7");
+				ta.value = lines.join("\n");
+				ta.dispatchEvent(new Event("input"));
+			})()`, old, old)),
+			chromedp.WaitVisible(chromedp.CSS(".problems .error button")),
+		)
+		msg := text(t, ctx, ".problems .error button")
+		if !strings.HasPrefix(msg, "325:15 ") || !strings.Contains(msg, "salience") || !strings.Contains(msg, "1.7") {
+			t.Errorf("error shown as %q, want it at 325:15 naming the salience and 1.7", msg)
+		}
+		if s := text(t, ctx, ".summary"); s != "1 error" {
+			t.Errorf("summary %q, want 1 error", s)
+		}
+		// Choosing the error puts the cursor on it, by keyboard alone: in
+		// the editor Tab indents, so Escape then Tab moves on to the list;
+		// Enter chooses the error.
+		do(t, ctx, "jump to the error by keyboard",
+			chromedp.Focus(chromedp.CSS(".editor textarea")),
+			chromedp.KeyEvent(kb.Escape),
+			chromedp.KeyEvent("\t"),
+		)
+		if f, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.textContent`)); f != msg {
+			t.Fatalf("after Escape, Tab the focus is on %q, want the error", f)
+		}
+		do(t, ctx, "choose the error", chromedp.KeyEvent("\r"))
+		at, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+			const ta = document.querySelector(".editor textarea");
+			const before = ta.value.slice(0, ta.selectionStart).split("\n");
+			return before.length + ":" + (before[before.length-1].length + 1) + " " + (document.activeElement === ta);
+		})()`))
+		if err != nil || at != "325:15 true" {
+			t.Errorf("cursor at %q (%v), want 325:15 with the editor focused", at, err)
+		}
+		screenshot(t, ctx, "editor-error.png")
+
+		// A saved fix becomes version 2; the server refuses nothing.
+		do(t, ctx, "fix and save",
+			chromedp.Evaluate[chromedp.Void](`(() => {
+				const ta = document.querySelector(".editor textarea");
+				ta.value = ta.value.replace("salience: 1.7", "salience: 0.9");
+				ta.dispatchEvent(new Event("input"));
+			})()`),
+			chromedp.WaitVisible(chromedp.CSS(".summary.good")),
+			chromedp.Click(chromedp.CSS(".actions button")),
+			chromedp.WaitVisible(chromedp.Search(`//h1/small[text()="v2"]`)),
+		)
+	})
+
+	t.Run("form", func(t *testing.T) {
+		// After the editor's fix, the United States' nuclear salience is
+		// the number 0.9 and its position the range {50, 62, 75}.
+		sal := `input[aria-label="United States salience on Nuclear terms and sunsets"]`
+		mode := `input[aria-label="United States position on Nuclear terms and sunsets mode"]`
+		change := func(sel, v string) []chromedp.Action[chromedp.Void] {
+			return []chromedp.Action[chromedp.Void]{
+				chromedp.SetValue(chromedp.CSS(sel), v),
+				chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).dispatchEvent(new Event("change")); undefined`, sel)),
+			}
+		}
+		before := source(t, url, token, id)
+		do(t, ctx, "open the form",
+			chromedp.Navigate(url+"/#/s/"+id+"/form"),
+			chromedp.WaitVisible(chromedp.CSS(sal)),
+		)
+		do(t, ctx, "break a salience in the form", append(change(sal, "1.5"), chromedp.WaitVisible(chromedp.CSS(".actions .note.bad")))...)
+		if s := text(t, ctx, ".actions .note"); !strings.Contains(s, "salience") || !strings.Contains(s, "1.5") {
+			t.Errorf("form error %q, want the salience and 1.5 named", s)
+		}
+		steps := append(change(sal, "0.9"), change(mode, "60")...)
+		steps = append(steps,
+			chromedp.WaitVisible(chromedp.Search(`//span[contains(@class,"note") and starts-with(text(),"Valid")]`)),
+			chromedp.Click(chromedp.CSS(".actions button")),
+			chromedp.WaitVisible(chromedp.Search(`//h1/small[text()="v3"]`)),
+		)
+		do(t, ctx, "save a new position from the form", steps...)
+		// The saved document is the previous one with exactly that number
+		// changed: comments, folding and spacing stay byte for byte.
+		const was, now = "    position: {low: 50, mode: 62, high: 75}\n    salience: 0.9\n", "    position: {low: 50, mode: 60, high: 75}\n    salience: 0.9\n"
+		if !strings.Contains(before, was) {
+			t.Fatalf("version 2 lacks %q", was)
+		}
+		if got, want := source(t, url, token, id), strings.Replace(before, was, now, 1); got != want {
+			t.Errorf("version 3 is not version 2 with one number changed (%d vs %d bytes)", len(got), len(want))
+		}
+	})
+
+	t.Run("eum", func(t *testing.T) {
+		do(t, ctx, "run eum",
+			chromedp.Navigate(url+"/#/s/"+id+"/run"),
+			chromedp.WaitVisible(chromedp.CSS("#model")),
+			chromedp.SetValue(chromedp.CSS("#model"), "eum"),
+			chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`.chart[data-issue="nuclear"] canvas`)),
+			chromedp.WaitVisible(chromedp.CSS("table.forecast")),
+		)
+		label, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`.chart[data-issue="nuclear"]`), "aria-label"))
+		if err != nil || !strings.Contains(label.Value, "positions over rounds") {
+			t.Errorf("chart label %q (%v)", label.Value, err)
+		}
+		if n := inked(t, ctx, `.chart[data-issue="nuclear"] canvas`); n < 2000 {
+			t.Errorf("the trajectory chart has %d inked pixels; it looks empty", n)
+		}
+		if s := text(t, ctx, "table.forecast"); !strings.Contains(s, "Nuclear terms and sunsets") {
+			t.Errorf("forecast table %q", s)
+		}
+		screenshot(t, ctx, "eum.png")
+	})
+
+	t.Run("compare", func(t *testing.T) {
+		do(t, ctx, "compare base with russia-out",
+			chromedp.Navigate(url+"/#/s/"+id+"/compare"),
+			chromedp.WaitVisible(chromedp.CSS("#variant-b")),
+			chromedp.SetValue(chromedp.CSS("#variant-b"), "russia-out"),
+			chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`.chart[data-variant="base"] canvas`)),
+			chromedp.WaitVisible(chromedp.CSS(`.chart[data-variant="russia-out"] canvas`)),
+		)
+		for _, v := range []string{"base", "russia-out"} {
+			if n := inked(t, ctx, `.chart[data-variant="`+v+`"] canvas`); n < 2000 {
+				t.Errorf("%s chart has %d inked pixels", v, n)
+			}
+		}
+		// The two panes sit side by side at 1280 px.
+		xs, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`[...document.querySelectorAll("#compare .pane")].map(p => p.getBoundingClientRect().x)`))
+		if err != nil || len(xs) != 2 || xs[1] <= xs[0]+300 {
+			t.Errorf("pane x positions %v (%v), want two side by side", xs, err)
+		}
+		screenshot(t, ctx, "compare.png")
+	})
+}
+
+// TestAnalyses runs simulate, compare and leverage from the run page and
+// opens the network: each chart must be drawn.
+func TestAnalyses(t *testing.T) {
+	url, token := server(t)
+	id := upload(t, url, token)
+	ctx := browser(t, 1280, 800)
+	do(t, ctx, "open with the token",
+		chromedp.Navigate(url+"/"),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`sessionStorage.setItem("parley.token", %q)`, token)),
+	)
+	for _, tt := range []struct{ analysis, chart string }{
+		{"simulate", `.chart[data-kind="distribution"][data-issue="nuclear"] canvas`},
+		{"simulate", `.chart[data-kind="questions"] canvas`},
+		{"compare", `.chart[data-kind="questions"] canvas`},
+		{"leverage", `.chart[data-kind="leverage"] canvas`},
+	} {
+		do(t, ctx, "run "+tt.analysis,
+			// Leave the page first, so that no earlier chart is left.
+			chromedp.Navigate(url+"/#/"),
+			chromedp.WaitNotPresent(chromedp.CSS(".chart")),
+			chromedp.Navigate(url+"/#/s/"+id+"/run"),
+			chromedp.WaitVisible(chromedp.CSS("#analysis")),
+			chromedp.SetValue(chromedp.CSS("#analysis"), tt.analysis),
+			chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
+			chromedp.WaitVisible(chromedp.CSS(tt.chart)),
+		)
+		if n := inked(t, ctx, tt.chart); n < 2000 {
+			t.Errorf("%s: %s has %d inked pixels", tt.analysis, tt.chart, n)
+		}
+		screenshot(t, ctx, tt.analysis+".png")
+	}
+	do(t, ctx, "open the network",
+		chromedp.Navigate(url+"/#/s/"+id+"/network"),
+		chromedp.WaitVisible(chromedp.CSS("#network-chart canvas")),
+	)
+	if n := inked(t, ctx, "#network-chart canvas"); n < 2000 {
+		t.Errorf("network has %d inked pixels", n)
+	}
+	screenshot(t, ctx, "network.png")
+}
+
+// TestPhoneWidth checks the editor and the run page at phone width: the
+// page does not scroll sideways.
+func TestPhoneWidth(t *testing.T) {
+	url, token := server(t)
+	id := upload(t, url, token)
+	ctx := browser(t, 390, 844)
+	do(t, ctx, "open at phone width",
+		chromedp.Navigate(url+"/"),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`sessionStorage.setItem("parley.token", %q)`, token)),
+		chromedp.Navigate(url+"/#/s/"+id+"/form"),
+		chromedp.WaitVisible(chromedp.CSS(".stance blockquote")),
+	)
+	over, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth - window.innerWidth`))
+	if err != nil || over > 1 {
+		t.Errorf("page is %v px wider than the phone (%v)", over, err)
+	}
+	// Evidence is shown beside its stance, with the source's title.
+	if s := text(t, ctx, ".stance blockquote footer"); !strings.Contains(s, "Can Russia Help Biden") {
+		t.Errorf("evidence footer %q, want the source title", s)
+	}
+	screenshot(t, ctx, "view-phone-form.png")
+}

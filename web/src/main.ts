@@ -1,0 +1,426 @@
+import "./style.css";
+import { APIError, call, runAndWait, setToken, token } from "./api";
+import type { Kind, ModelInfo, ProblemDetail, Run, Scenario, ScenarioDocument, ScenarioInfo, Validation, Value } from "./api";
+import * as chart from "./charts";
+import { Editor } from "./editor";
+import { isScalar, parseDocument } from "yaml";
+
+const main = document.getElementById("main")!;
+const statusEl = document.getElementById("status")!;
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  el.append(...kids);
+  return el;
+}
+
+function say(msg: string, error = false): void {
+  statusEl.textContent = msg;
+  statusEl.classList.toggle("error", error);
+}
+
+function explain(e: unknown): string {
+  if (e instanceof APIError) {
+    const p = e.problem;
+    if (p.status === 401) return `${p.detail ?? "Unauthorized"} — enter an API token above.`;
+    return p.detail ?? p.title;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+// ---------------------------------------------------------------- token
+const tokenForm = document.getElementById("token-form") as HTMLFormElement;
+const tokenInput = document.getElementById("token") as HTMLInputElement;
+const tokenState = document.getElementById("token-state")!;
+function showToken(): void {
+  tokenState.textContent = token() ? "kept for this session" : "none (read-only if the server allows)";
+}
+tokenForm.addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  setToken(tokenInput.value.trim());
+  tokenInput.value = "";
+  showToken();
+  route();
+});
+showToken();
+
+// ---------------------------------------------------------------- routes
+window.addEventListener("hashchange", route);
+route();
+
+function route(): void {
+  window.onbeforeunload = null;
+  chart.disposeAll();
+  showToken();
+  const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
+  main.replaceChildren();
+  say("");
+  if (parts[0] === "s" && parts[1]) void scenarioPage(parts[1], parts[2] ?? "editor");
+  else if (parts[0] === "new") newPage();
+  else void listPage();
+}
+
+async function listPage(): Promise<void> {
+  main.append(h("h1", {}, "Scenarios"));
+  try {
+    const list = await call<{ items: ScenarioInfo[] }>("GET", "/scenarios?limit=200");
+    if (!list.items.length) {
+      main.append(h("p", {}, "No scenarios yet. ", h("a", { href: "#/new" }, "Add one"), "."));
+      return;
+    }
+    const tb = h("tbody");
+    for (const s of list.items) {
+      tb.append(h("tr", {},
+        h("td", {}, h("a", { href: `#/s/${s.id}` }, s.title || s.id)),
+        h("td", {}, `v${s.latest}`), h("td", {}, s.author), h("td", {}, new Date(s.saved_at).toLocaleString())));
+    }
+    main.append(h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", {}, "Title"), h("th", {}, "Version"), h("th", {}, "Author"), h("th", {}, "Saved"))), tb));
+  } catch (e) {
+    say(explain(e), true);
+  }
+}
+
+function newPage(): void {
+  main.append(h("h1", {}, "New scenario"), h("p", {}, "Paste or type a scenario document (YAML or JSON). It is checked as you type."));
+  const ed = new Editor("title: \nactors: []\nissues: []\nstances: []\n");
+  const save = h("button", { type: "button" }, "Save");
+  save.addEventListener("click", async () => {
+    try {
+      const s = await call<ScenarioInfo>("POST", "/scenarios", ed.value);
+      location.hash = `#/s/${s.id}`;
+    } catch (e) {
+      ed.showProblem(e);
+      say(explain(e), true);
+    }
+  });
+  main.append(ed.root, h("div", { class: "actions" }, save));
+  ed.focus();
+}
+
+// ---------------------------------------------------------------- a scenario
+let models: ModelInfo[] | undefined;
+let kinds: Kind[] | undefined;
+
+async function scenarioPage(id: string, tab: string): Promise<void> {
+  let doc: ScenarioDocument;
+  try {
+    doc = await call<ScenarioDocument>("GET", `/scenarios/${id}`);
+    models ??= (await call<{ items: ModelInfo[] }>("GET", "/models")).items;
+    kinds ??= (await call<{ items: Kind[] }>("GET", "/analyses")).items;
+  } catch (e) {
+    say(explain(e), true);
+    return;
+  }
+  const tabs: [string, string][] = [["editor", "Editor"], ["form", "Actors, issues, stances"], ["run", "Run"], ["compare", "Compare variants"], ["network", "Network"]];
+  const nav = h("nav", { class: "tabs", "aria-label": "Scenario views" });
+  for (const [key, label] of tabs) {
+    const a = h("a", { href: `#/s/${id}/${key}` }, label);
+    if (key === tab) a.setAttribute("aria-current", "page");
+    nav.append(a);
+  }
+  main.append(h("h1", {}, doc.title, " ", h("small", {}, `v${doc.version}`)), nav);
+  const body = h("section", { class: "view" });
+  main.append(body);
+  try {
+    view(tab, body, doc);
+  } catch (e) {
+    say(`This view failed: ${explain(e)}`, true);
+  }
+}
+
+function view(tab: string, body: HTMLElement, doc: ScenarioDocument): void {
+  switch (tab) {
+    case "form": formView(body, doc); break;
+    case "run": runView(body, doc); break;
+    case "compare": compareView(body, doc); break;
+    case "network": {
+      const el = h("div", { class: "chart tall", id: "network-chart" });
+      body.append(el);
+      chart.network(el, doc.scenario);
+      break;
+    }
+    default: editorView(body, doc);
+  }
+}
+
+function editorView(body: HTMLElement, doc: ScenarioDocument): void {
+  const ed = new Editor(doc.source);
+  const save = h("button", { type: "button" }, "Save new version");
+  save.addEventListener("click", async () => {
+    try {
+      const s = await call<ScenarioInfo>("PUT", `/scenarios/${doc.id}`, ed.value, doc.format === "json" ? "application/json" : "application/yaml");
+      say(`Saved version ${s.version}.`);
+      location.hash = `#/s/${doc.id}/editor`;
+      route();
+    } catch (e) {
+      ed.showProblem(e);
+      say(explain(e), true);
+    }
+  });
+  body.append(ed.root, h("div", { class: "actions" }, save));
+}
+
+// The form view edits the numbers of actors and stances in place: each
+// change is written into the document with the yaml library's Document
+// API, which keeps comments and layout, then checked by the server.
+function formView(body: HTMLElement, doc: ScenarioDocument): void {
+  const sc = doc.scenario;
+  const isJSON = doc.format === "json";
+  // The document is edited as text: each change replaces exactly the
+  // characters of one number, found through the yaml parser's source
+  // ranges (JSON is read by the same parser), so everything else, comments
+  // and line breaks included, stays byte for byte.
+  let src = doc.source;
+  const text = () => src;
+  let dirty = false;
+  const save = h("button", { type: "button", disabled: "" }, "Save new version");
+  const state = h("span", { class: "note", "aria-live": "polite" }, "Change a number, then save.");
+  let timer = 0;
+  const changed = () => {
+    dirty = true;
+    save.disabled = false;
+    clearTimeout(timer);
+    timer = window.setTimeout(async () => {
+      try {
+        const v = await call<Validation>("POST", "/validate", text(), isJSON ? "application/json" : "application/yaml");
+        state.textContent = `Valid${v.warnings?.length ? `, ${v.warnings.length} warning(s)` : ""}; not saved yet.`;
+        state.className = "note";
+      } catch (e) {
+        state.textContent = e instanceof APIError && e.problem.errors?.length
+          ? e.problem.errors.map((d) => `${d.location?.replace(/^body\.?/, "")}: ${d.message}`).join("; ")
+          : explain(e);
+        state.className = "note bad";
+      }
+    }, 300);
+  };
+  const setIn = (path: (string | number)[], v: number) => {
+    const node = parseDocument(src).getIn(path, true);
+    if (!isScalar(node) || !node.range) {
+      say(`Cannot edit ${path.join(".")} here; use the editor.`, true);
+      return;
+    }
+    const [start, end] = node.range;
+    src = src.slice(0, start) + String(v) + src.slice(end);
+    changed();
+  };
+  // valueInputs edits a value: one input for a number, three for a range.
+  const valueInputs = (label: string, v: Value, path: (string | number)[]): HTMLElement => {
+    const span = h("span", { class: "value" });
+    const one = (lab: string, x: number | undefined, p: (string | number)[]) => {
+      const inp = h("input", { type: "number", step: "any", value: x === undefined ? "" : String(x), "aria-label": lab, size: "6" });
+      inp.addEventListener("change", () => {
+        const n = Number(inp.value);
+        if (inp.value !== "" && Number.isFinite(n)) setIn(p, n);
+      });
+      return inp;
+    };
+    if (typeof v === "number") span.append(one(label, v, path));
+    else span.append(one(label + " low", v.low, [...path, "low"]), one(label + " mode", v.mode, [...path, "mode"]), one(label + " high", v.high, [...path, "high"]));
+    return span;
+  };
+  save.addEventListener("click", async () => {
+    try {
+      const s = await call<ScenarioInfo>("PUT", `/scenarios/${doc.id}`, text(), isJSON ? "application/json" : "application/yaml");
+      dirty = false;
+      say(`Saved version ${s.version}.`);
+      route();
+    } catch (e) {
+      say(explain(e), true);
+    }
+  });
+  window.onbeforeunload = () => (dirty ? true : null);
+  body.append(h("div", { class: "actions" }, save, " ", state));
+
+  const srcTitle = (id: string) => {
+    const s = sc.sources?.find((x) => x.id === id);
+    return s ? `${s.title}${s.publisher ? ", " + s.publisher : ""}${s.date ? " (" + s.date + ")" : ""}` : id;
+  };
+  const actorName: Record<string, string> = Object.fromEntries(sc.actors.map((a) => [a.id, a.name]));
+  body.append(h("h2", {}, "Actors"));
+  const at = h("tbody");
+  sc.actors.forEach((a, i) => at.append(h("tr", {}, h("td", {}, a.id), h("td", {}, a.name), h("td", {}, a.kind ?? ""),
+    h("td", {}, valueInputs(`${a.name} capability`, a.capability, ["actors", i, "capability"])))));
+  body.append(h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", {}, "Id"), h("th", {}, "Name"), h("th", {}, "Kind"), h("th", {}, "Capability"))), at));
+  body.append(h("h2", {}, "Issues"));
+  const it = h("tbody");
+  sc.issues.forEach((i) => it.append(h("tr", {}, h("td", {}, i.id), h("td", {}, i.name), h("td", {}, `${i.scale.min}–${i.scale.max}${i.scale.unit ? " " + i.scale.unit : ""}`),
+    h("td", {}, (i.scale.anchors ?? []).map((a) => `${a.value}: ${a.label}`).join("; ")))));
+  body.append(h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", {}, "Id"), h("th", {}, "Name"), h("th", {}, "Scale"), h("th", {}, "Anchors"))), it));
+  body.append(h("h2", {}, "Stances and their evidence"));
+  for (const iss of sc.issues) {
+    body.append(h("h3", {}, iss.name));
+    const list = h("div", { class: "stances" });
+    sc.stances.forEach((s, idx) => {
+      if (s.issue !== iss.id) return;
+      const ev = h("div", { class: "evidence" });
+      for (const e of s.evidence ?? []) {
+        ev.append(h("blockquote", {}, h("p", {}, `“${e.quote}”`), h("footer", {}, `${e.supports ? e.supports + " — " : ""}${srcTitle(e.source)}`), ...(e.note ? [h("p", { class: "note" }, e.note)] : [])));
+      }
+      if (!s.evidence?.length) ev.append(h("p", { class: "note" }, s.assumption ? `Assumption: ${s.assumption}` : "No evidence given."));
+      const who = actorName[s.actor] ?? s.actor;
+      list.append(h("article", { class: "stance", "data-stance": `${s.actor}/${s.issue}` },
+        h("div", { class: "numbers" }, h("strong", {}, who),
+          h("dl", {}, h("dt", {}, "position"), h("dd", {}, valueInputs(`${who} position on ${iss.name}`, s.position, ["stances", idx, "position"])),
+            h("dt", {}, "salience"), h("dd", {}, valueInputs(`${who} salience on ${iss.name}`, s.salience, ["stances", idx, "salience"])))), ev));
+    });
+    body.append(list);
+  }
+}
+
+function select(id: string, label: string, options: [string, string][], value = ""): [HTMLLabelElement, HTMLSelectElement] {
+  const sel = h("select", { id });
+  for (const [v, text] of options) {
+    const o = h("option", { value: v }, text);
+    if (v === value) o.selected = true;
+    sel.append(o);
+  }
+  return [h("label", { for: id }, label), sel];
+}
+
+function progressText(r: Run, ms: number): string {
+  return `${r.analysis === "model" ? r.model : r.analysis}: ${r.status} (${(ms / 1000).toFixed(1)} s)`;
+}
+
+function runView(body: HTMLElement, doc: ScenarioDocument): void {
+  const sc = doc.scenario;
+  const [ml, model] = select("model", "Model", models!.map((m) => [m.name, m.name]), "eum");
+  const [al, analysis] = select("analysis", "Run", [["model", "the model"], ...kinds!.map((k): [string, string] => [k.name, k.name])]);
+  const [vl, variant] = select("variant", "Variant", [["", "base"], ...(sc.variants ?? []).map((v): [string, string] => [v.id, v.id])]);
+  const go = h("button", { type: "submit" }, "Run");
+  const cancel = h("button", { type: "button", disabled: "" }, "Cancel");
+  const prog = h("progress", { "aria-label": "run progress" });
+  prog.hidden = true;
+  const out = h("div", { class: "results", id: "results" });
+  const form = h("form", { class: "controls" }, ml, model, al, analysis, vl, variant, go, cancel, prog);
+  let abort: AbortController | undefined;
+  cancel.addEventListener("click", () => abort?.abort());
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    chart.disposeAll();
+    out.replaceChildren();
+    abort = new AbortController();
+    go.disabled = true;
+    cancel.disabled = false;
+    prog.hidden = false;
+    try {
+      const req = { scenario: doc.id, version: doc.version, model: model.value, analysis: analysis.value, variant: analysis.value === "compare" ? undefined : variant.value || undefined,
+        options: analysis.value === "simulate" ? { draws: 2000 } : analysis.value === "compare" ? { draws: 500 } : undefined };
+      if (analysis.value === "strategy" || analysis.value === "sensitivity") {
+        say(`${analysis.value} needs options; run it with the command line for now.`, true);
+        return;
+      }
+      const run = await runAndWait(req, (r, ms) => say(progressText(r, ms)), abort.signal);
+      if (run.status !== "done") {
+        say(`Run ${run.status}${run.error ? ": " + run.error : ""}`, true);
+        return;
+      }
+      say(`Done in ${(run.run_ms ?? 0).toFixed(0)} ms.`);
+      showResult(out, run, sc);
+    } catch (e) {
+      say(explain(e), true);
+    } finally {
+      go.disabled = false;
+      cancel.disabled = true;
+      prog.hidden = true;
+    }
+  });
+  body.append(form, out);
+}
+
+function names(sc: Scenario): Record<string, string> {
+  return Object.fromEntries(sc.actors.map((a) => [a.id, a.name]));
+}
+
+function showResult(out: HTMLElement, run: Run, sc: Scenario): void {
+  const r = run.result;
+  const grid = h("div", { class: "charts" });
+  out.append(grid);
+  if (run.analysis === "model") {
+    out.append(forecastTable(r));
+    for (const iss of r.issues) {
+      const el = h("div", { class: "chart", "data-issue": iss.id });
+      grid.append(el);
+      chart.positions(el, iss, names(sc), iss.name);
+    }
+  } else if (run.analysis === "simulate") {
+    for (const iss of r.issues) {
+      const el = h("div", { class: "chart", "data-kind": "distribution", "data-issue": iss.id });
+      grid.append(el);
+      chart.distribution(el, iss);
+    }
+    if (r.questions?.length) {
+      const el = h("div", { class: "chart", "data-kind": "questions" });
+      grid.append(el);
+      chart.questions(el, r.questions.map((q: any) => q.id), ["probability"], [r.questions.map((q: any) => q.probability)]);
+    }
+  } else if (run.analysis === "leverage") {
+    const el = h("div", { class: "chart tall", "data-kind": "leverage" });
+    out.append(el);
+    chart.leverage(el, r);
+  } else if (run.analysis === "compare") {
+    const qs = r.questions.map((q: any) => q.id);
+    const vs = r.columns.map((c: any) => c.variant || "base");
+    const vals = r.columns.map((c: any) => (c.simulation ? c.simulation.questions.map((q: any) => q.probability) : c.holds.map((x: boolean) => (x ? 1 : 0))));
+    const el = h("div", { class: "chart", "data-kind": "questions" });
+    grid.append(el);
+    chart.questions(el, qs, vs, vals);
+  } else {
+    out.append(h("pre", {}, JSON.stringify(r, null, 2)));
+  }
+}
+
+function forecastTable(r: any): HTMLElement {
+  const tb = h("tbody");
+  for (const iss of r.issues) tb.append(h("tr", {}, h("td", {}, iss.name), h("td", { class: "num" }, chart.fmt(iss.forecast)), h("td", {}, iss.forecast_label ?? "")));
+  const t = h("table", { class: "list forecast" }, h("caption", {}, `Forecast (${r.model}${r.variant ? ", " + r.variant : ""})`),
+    h("thead", {}, h("tr", {}, h("th", {}, "Issue"), h("th", {}, "Forecast"), h("th", {}, "Meaning"))), tb);
+  return t;
+}
+
+function compareView(body: HTMLElement, doc: ScenarioDocument): void {
+  const sc = doc.scenario;
+  const vs: [string, string][] = [["", "base"], ...(sc.variants ?? []).map((v): [string, string] => [v.id, v.id])];
+  const [ml, model] = select("cmp-model", "Model", models!.map((m) => [m.name, m.name]), "eum");
+  const [al, a] = select("variant-a", "Left", vs, "");
+  const [bl, b] = select("variant-b", "Right", vs, vs[1]?.[0] ?? "");
+  const [il, issue] = select("cmp-issue", "Issue", sc.issues.map((i) => [i.id, i.name]));
+  const go = h("button", { type: "submit" }, "Compare");
+  const panes = h("div", { class: "side-by-side", id: "compare" });
+  const form = h("form", { class: "controls" }, ml, model, al, a, bl, b, il, issue, go);
+  let results: (Run | undefined)[] = [];
+  const draw = () => {
+    chart.disposeAll();
+    panes.replaceChildren();
+    results.forEach((run, i) => {
+      const pane = h("div", { class: "pane" });
+      panes.append(pane);
+      if (!run?.result) return;
+      const label = [a, b][i].value || "base";
+      const iss = run.result.issues.find((x: any) => x.id === issue.value);
+      const el = h("div", { class: "chart", "data-variant": label });
+      pane.append(el, forecastTable(run.result));
+      if (iss) chart.positions(el, iss, names(sc), `${iss.name} — ${label}`);
+    });
+  };
+  issue.addEventListener("change", draw);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    go.disabled = true;
+    try {
+      results = await Promise.all([a.value, b.value].map((v, i) =>
+        runAndWait({ scenario: doc.id, version: doc.version, model: model.value, variant: v || undefined }, (r, ms) => say(`${i ? "right" : "left"} ${progressText(r, ms)}`))));
+      const bad = results.find((r) => r?.status !== "done");
+      if (bad) say(`Run ${bad.status}${bad.error ? ": " + bad.error : ""}`, true);
+      else say("Both runs done.");
+      draw();
+    } catch (e) {
+      say(explain(e), true);
+    } finally {
+      go.disabled = false;
+    }
+  });
+  body.append(form, panes);
+}
+
+export type { ProblemDetail, Validation };
