@@ -159,6 +159,25 @@ func (f *anaFlags) emit(cmd *cobra.Command, b []byte) error {
 	return nil
 }
 
+// write renders an analysis result in the chosen format (json for v
+// itself, csv and table through the given renderers) and emits it.
+func (f *anaFlags) write(cmd *cobra.Command, v any, csv func() ([]byte, error), table func() []byte) error {
+	var b []byte
+	var err error
+	switch f.format {
+	case "json":
+		b, err = jsonBytes(v)
+	case "csv":
+		b, err = csv()
+	default:
+		b = table()
+	}
+	if err != nil {
+		return err
+	}
+	return f.emit(cmd, b)
+}
+
 // jsonBytes renders v as indented JSON with a final newline.
 func jsonBytes(v any) ([]byte, error) { return analysis.JSON(v) }
 

@@ -46,19 +46,9 @@ docs/analyses.md).`,
 			if err != nil {
 				return err
 			}
-			var b []byte
-			switch f.format {
-			case "json":
-				b, err = jsonBytes(c)
-			case "csv":
-				b, err = compareCSV(c)
-			default:
-				b = compareTable(c)
-			}
-			if err != nil {
-				return err
-			}
-			return f.emit(cmd, b)
+			return f.write(cmd, c,
+				func() ([]byte, error) { return compareCSV(c) },
+				func() []byte { return compareTable(c) })
 		},
 	}
 	f.register(cmd, "table, json or csv")

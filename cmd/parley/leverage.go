@@ -54,19 +54,9 @@ docs/analyses.md).`,
 					return usagef("--actor: no actor %q in the scenario", only)
 				}
 			}
-			var b []byte
-			switch f.format {
-			case "json":
-				b, err = jsonBytes(r)
-			case "csv":
-				b, err = leverageCSV(r, only)
-			default:
-				b = leverageTable(r, only)
-			}
-			if err != nil {
-				return err
-			}
-			return f.emit(cmd, b)
+			return f.write(cmd, r,
+				func() ([]byte, error) { return leverageCSV(r, only) },
+				func() []byte { return leverageTable(r, only) })
 		},
 	}
 	f.register(cmd, "table, json or csv")

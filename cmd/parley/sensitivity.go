@@ -60,19 +60,9 @@ Formats: table (for people, the --top inputs per output), json and csv
 				return err
 			}
 			r.Variant = f.variant
-			var b []byte
-			switch f.format {
-			case "json":
-				b, err = jsonBytes(r)
-			case "csv":
-				b, err = sensitivityCSV(r)
-			default:
-				b = sensitivityTable(r, top)
-			}
-			if err != nil {
-				return err
-			}
-			return f.emit(cmd, b)
+			return f.write(cmd, r,
+				func() ([]byte, error) { return sensitivityCSV(r) },
+				func() []byte { return sensitivityTable(r, top) })
 		},
 	}
 	f.register(cmd, "table, json or csv")

@@ -57,19 +57,9 @@ docs/analyses.md).`,
 			if timings {
 				t = &simTimings{Seconds: elapsed.Seconds(), DrawsPerSecond: float64(draws) / elapsed.Seconds(), Workers: j.Config.Workers}
 			}
-			var b []byte
-			switch f.format {
-			case "json":
-				b, err = jsonBytes(simDoc{SimSummary: sum, Timings: t})
-			case "csv":
-				b, err = simulateCSV(sum)
-			default:
-				b = simulateTable(sum, t)
-			}
-			if err != nil {
-				return err
-			}
-			return f.emit(cmd, b)
+			return f.write(cmd, simDoc{SimSummary: sum, Timings: t},
+				func() ([]byte, error) { return simulateCSV(sum) },
+				func() []byte { return simulateTable(sum, t) })
 		},
 	}
 	f.register(cmd, "table, json or csv")

@@ -51,19 +51,9 @@ docs/analyses.md).`,
 			if err != nil {
 				return err
 			}
-			var b []byte
-			switch f.format {
-			case "json":
-				b, err = jsonBytes(r)
-			case "csv":
-				b, err = strategyCSV(r)
-			default:
-				b = strategyTable(r)
-			}
-			if err != nil {
-				return err
-			}
-			return f.emit(cmd, b)
+			return f.write(cmd, r,
+				func() ([]byte, error) { return strategyCSV(r) },
+				func() []byte { return strategyTable(r) })
 		},
 	}
 	f.register(cmd, "table, json or csv")
