@@ -46,25 +46,31 @@ tokenForm.addEventListener("submit", (ev) => {
 showToken();
 
 // ---------------------------------------------------------------- routes
+// generation counts route changes: a page whose data arrives after the
+// route has changed again must not draw into the new page.
+let generation = 0;
+
 window.addEventListener("hashchange", route);
 route();
 
 function route(): void {
+  const gen = ++generation;
   window.onbeforeunload = null;
   chart.disposeAll();
   showToken();
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
   main.replaceChildren();
   say("");
-  if (parts[0] === "s" && parts[1]) void scenarioPage(parts[1], parts[2] ?? "editor");
+  if (parts[0] === "s" && parts[1]) void scenarioPage(parts[1], parts[2] ?? "editor", gen);
   else if (parts[0] === "new") newPage();
-  else void listPage();
+  else void listPage(gen);
 }
 
-async function listPage(): Promise<void> {
+async function listPage(gen: number): Promise<void> {
   main.append(h("h1", {}, "Scenarios"));
   try {
     const list = await call<{ items: ScenarioInfo[] }>("GET", "/scenarios?limit=200");
+    if (gen !== generation) return;
     if (!list.items.length) {
       main.append(h("p", {}, "No scenarios yet. ", h("a", { href: "#/new" }, "Add one"), "."));
       return;
@@ -77,7 +83,7 @@ async function listPage(): Promise<void> {
     }
     main.append(h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", {}, "Title"), h("th", {}, "Version"), h("th", {}, "Author"), h("th", {}, "Saved"))), tb));
   } catch (e) {
-    say(explain(e), true);
+    if (gen === generation) say(explain(e), true);
   }
 }
 
@@ -102,16 +108,17 @@ function newPage(): void {
 let models: ModelInfo[] | undefined;
 let kinds: Kind[] | undefined;
 
-async function scenarioPage(id: string, tab: string): Promise<void> {
+async function scenarioPage(id: string, tab: string, gen: number): Promise<void> {
   let doc: ScenarioDocument;
   try {
     doc = await call<ScenarioDocument>("GET", `/scenarios/${id}`);
     models ??= (await call<{ items: ModelInfo[] }>("GET", "/models")).items;
     kinds ??= (await call<{ items: Kind[] }>("GET", "/analyses")).items;
   } catch (e) {
-    say(explain(e), true);
+    if (gen === generation) say(explain(e), true);
     return;
   }
+  if (gen !== generation) return;
   const tabs: [string, string][] = [["editor", "Editor"], ["form", "Actors, issues, stances"], ["run", "Run"], ["compare", "Compare variants"], ["network", "Network"]];
   const nav = h("nav", { class: "tabs", "aria-label": "Scenario views" });
   for (const [key, label] of tabs) {
