@@ -435,6 +435,110 @@ func TestAnalyses(t *testing.T) {
 	screenshot(t, ctx, "network.png")
 }
 
+// TestSensitivityStrategy runs sensitivity (Morris, 4 trajectories: about
+// 500 model runs; Sobol, 8 base rows: about 1,000) and strategy (the United States, the comprehensive
+// agreement) on the flagship from the run page, through their option
+// fields, and checks that their result tables are filled.
+func TestSensitivityStrategy(t *testing.T) {
+	url, token := server(t)
+	id := upload(t, url, token)
+	ctx := browser(t, 1280, 800)
+	do(t, ctx, "open with the token",
+		chromedp.Navigate(url+"/"),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`sessionStorage.setItem("parley.token", %q)`, token)),
+	)
+	// choose sets a select's value as a person would, change event included,
+	// so that the form shows the analysis's option fields.
+	choose := func(sel, v string) chromedp.Action[chromedp.Void] {
+		return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.value = %q; e.dispatchEvent(new Event("change")); })()`, sel, v))
+	}
+	rows := func(sel string) int {
+		t.Helper()
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
+		if err != nil {
+			t.Fatalf("count %s: %v", sel, err)
+		}
+		return n
+	}
+	open := func(what string) {
+		do(t, ctx, "open the run page for "+what,
+			chromedp.Navigate(url+"/#/"),
+			chromedp.WaitNotPresent(chromedp.CSS("#analysis")),
+			chromedp.Navigate(url+"/#/s/"+id+"/run"),
+			chromedp.WaitVisible(chromedp.CSS("#analysis")),
+		)
+	}
+
+	open("sensitivity")
+	do(t, ctx, "run sensitivity",
+		choose("#analysis", "sensitivity"),
+		chromedp.WaitVisible(chromedp.CSS("#sens-method")),
+		choose("#sens-method", "morris"),
+		chromedp.SetValue(chromedp.CSS("#sens-draws"), "4"),
+		chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table[data-kind="sensitivity"][data-output="issue:nuclear"] tbody tr`)),
+	)
+	// One table per issue and per question, each listing ranked inputs
+	// with a μ* column.
+	if n := rows(`table[data-kind="sensitivity"]`); n < 2 {
+		t.Errorf("%d sensitivity tables, want one per output", n)
+	}
+	if n := rows(`table[data-kind="sensitivity"][data-output="issue:nuclear"] tbody tr`); n < 1 || n > 8 {
+		t.Errorf("nuclear sensitivity table has %d rows, want 1 to 8", n)
+	}
+	if h := text(t, ctx, `table[data-kind="sensitivity"][data-output="issue:nuclear"] thead`); !strings.Contains(h, "μ*") {
+		t.Errorf("sensitivity table head %q has no μ* column", h)
+	}
+	if note := text(t, ctx, "#results .note"); !strings.Contains(note, "4 trajectories") {
+		t.Errorf("sensitivity note %q does not say 4 trajectories", note)
+	}
+	if n := inked(t, ctx, `.chart[data-kind="sensitivity"][data-issue="nuclear"] canvas`); n < 2000 {
+		t.Errorf("sensitivity chart has %d inked pixels", n)
+	}
+	screenshot(t, ctx, "sensitivity.png")
+
+	// Sobol with 8 base rows (8·(k+2) model runs, about a thousand): the
+	// tables carry S1 and ST.
+	open("sensitivity with sobol")
+	do(t, ctx, "run sensitivity with sobol",
+		choose("#analysis", "sensitivity"),
+		chromedp.WaitVisible(chromedp.CSS("#sens-method")),
+		choose("#sens-method", "sobol"),
+		chromedp.SetValue(chromedp.CSS("#sens-draws"), "8"),
+		chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table[data-kind="sensitivity"][data-output="issue:nuclear"] tbody tr`)),
+	)
+	if h := text(t, ctx, `table[data-kind="sensitivity"][data-output="issue:nuclear"] thead`); !strings.Contains(h, "S1") || !strings.Contains(h, "ST") {
+		t.Errorf("sobol table head %q lacks S1 or ST", h)
+	}
+	if note := text(t, ctx, "#results .note"); !strings.Contains(note, "8 base rows") {
+		t.Errorf("sobol note %q does not say 8 base rows", note)
+	}
+
+	open("strategy")
+	do(t, ctx, "run strategy",
+		choose("#analysis", "strategy"),
+		chromedp.WaitVisible(chromedp.CSS("#strat-actor")),
+		choose("#strat-actor", "us"),
+		choose("#strat-question", "comprehensive-agreement"),
+		chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table[data-kind="strategy-path"] tbody tr`)),
+	)
+	if n := rows(`table[data-kind="strategy-moves"] tbody tr`); n < 1 {
+		t.Errorf("strategy result table has %d rows", n)
+	}
+	if n := rows(`table[data-kind="strategy-path"] tbody tr`); n < 2 {
+		t.Errorf("strategy search path has %d rows, want the base and at least one step", n)
+	}
+	if first := text(t, ctx, `table[data-kind="strategy-path"] tbody tr td:nth-child(2)`); first != "base" {
+		t.Errorf("search path starts with phase %q, want base", first)
+	}
+	if note := text(t, ctx, "#results .note"); !strings.Contains(note, "comprehensive-agreement") {
+		t.Errorf("strategy summary %q does not name the question", note)
+	}
+	screenshot(t, ctx, "strategy.png")
+}
+
 // TestPhoneWidth checks the editor and the run page at phone width: the
 // page does not scroll sideways.
 func TestPhoneWidth(t *testing.T) {

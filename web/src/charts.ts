@@ -106,6 +106,18 @@ export function questions(el: HTMLElement, qs: string[], variants: string[], val
   }, "Question probabilities per variant");
 }
 
+/** A ranking: horizontal bars, the first name at the top. */
+export function ranking(el: HTMLElement, title: string, labels: string[], values: (number | null)[]): void {
+  mount(el, {
+    title: { text: title, left: 0, textStyle: { fontSize: 14 } },
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    grid: { left: 8, right: 24, top: 36, bottom: 24, containLabel: true },
+    xAxis: { type: "value", min: 0 },
+    yAxis: { type: "category", data: labels, inverse: true, axisLabel: { width: 180, overflow: "truncate" } },
+    series: [{ type: "bar", data: values }],
+  }, `${title}: ${labels.map((l, i) => `${l} ${fmt(values[i])}`).join(", ")}`);
+}
+
 /** The leverage matrix: issues × actors, coloured by leverage. */
 export function leverage(el: HTMLElement, result: any): void {
   const actors: string[] = result.actors.map((a: any) => a.id);

@@ -294,12 +294,28 @@ function runView(body: HTMLElement, doc: ScenarioDocument): void {
   const [ml, model] = select("model", "Model", models!.map((m) => [m.name, m.name]), "eum");
   const [al, analysis] = select("analysis", "Run", [["model", "the model"], ...kinds!.map((k): [string, string] => [k.name, k.name])]);
   const [vl, variant] = select("variant", "Variant", [["", "base"], ...(sc.variants ?? []).map((v): [string, string] => [v.id, v.id])]);
+  // The options sensitivity and strategy need, shown only for them.
+  const [mtl, method] = select("sens-method", "Method", [["morris", "Morris (μ*)"], ["sobol", "Sobol (S1, ST)"]]);
+  const dl = h("label", { for: "sens-draws" }, "Draws");
+  const draws = h("input", { id: "sens-draws", type: "number", min: "1", step: "1", value: "10", inputmode: "numeric" });
+  draws.title = "Morris trajectories (at most 10,000) or Sobol base rows (at most 65,536)";
+  method.addEventListener("change", () => (draws.value = method.value === "sobol" ? "256" : "10"));
+  const [acl, actor] = select("strat-actor", "Actor", sc.actors.map((a): [string, string] => [a.id, a.name]));
+  const [ql, question] = select("strat-question", "Question", (sc.questions ?? []).map((q): [string, string] => [q.id, q.id]));
+  const sensOpts = h("span", { class: "options", "data-for": "sensitivity" }, mtl, method, dl, draws);
+  const stratOpts = h("span", { class: "options", "data-for": "strategy" }, acl, actor, ql, question);
+  const showOptions = () => {
+    sensOpts.hidden = analysis.value !== "sensitivity";
+    stratOpts.hidden = analysis.value !== "strategy";
+  };
+  analysis.addEventListener("change", showOptions);
+  showOptions();
   const go = h("button", { type: "submit" }, "Run");
   const cancel = h("button", { type: "button", disabled: "" }, "Cancel");
   const prog = h("progress", { "aria-label": "run progress" });
   prog.hidden = true;
   const out = h("div", { class: "results", id: "results" });
-  const form = h("form", { class: "controls" }, ml, model, al, analysis, vl, variant, go, cancel, prog);
+  const form = h("form", { class: "controls" }, ml, model, al, analysis, vl, variant, sensOpts, stratOpts, go, cancel, prog);
   let abort: AbortController | undefined;
   cancel.addEventListener("click", () => abort?.abort());
   form.addEventListener("submit", async (ev) => {
@@ -311,12 +327,33 @@ function runView(body: HTMLElement, doc: ScenarioDocument): void {
     cancel.disabled = false;
     prog.hidden = false;
     try {
-      const req = { scenario: doc.id, version: doc.version, model: model.value, analysis: analysis.value, variant: analysis.value === "compare" ? undefined : variant.value || undefined,
-        options: analysis.value === "simulate" ? { draws: 2000 } : analysis.value === "compare" ? { draws: 500 } : undefined };
-      if (analysis.value === "strategy" || analysis.value === "sensitivity") {
-        say(`${analysis.value} needs options; run it with the command line for now.`, true);
-        return;
+      let options: Record<string, unknown> | undefined;
+      switch (analysis.value) {
+        case "simulate":
+          options = { draws: 2000 };
+          break;
+        case "compare":
+          options = { draws: 500 };
+          break;
+        case "sensitivity": {
+          const n = Number(draws.value);
+          if (!Number.isInteger(n) || n < 1) {
+            say("Draws must be a whole number of at least 1.", true);
+            draws.focus();
+            return;
+          }
+          options = { method: method.value, draws: n };
+          break;
+        }
+        case "strategy":
+          if (!actor.value || !question.value) {
+            say("Strategy needs an actor and a question; this scenario has no questions.", true);
+            return;
+          }
+          options = { actor: actor.value, question: question.value };
+          break;
       }
+      const req = { scenario: doc.id, version: doc.version, model: model.value, analysis: analysis.value, variant: analysis.value === "compare" ? undefined : variant.value || undefined, options };
       const run = await runAndWait(req, (r, ms) => say(progressText(r, ms)), abort.signal);
       if (run.status !== "done") {
         say(`Run ${run.status}${run.error ? ": " + run.error : ""}`, true);
@@ -372,9 +409,74 @@ function showResult(out: HTMLElement, run: Run, sc: Scenario): void {
     const el = h("div", { class: "chart", "data-kind": "questions" });
     grid.append(el);
     chart.questions(el, qs, vs, vals);
+  } else if (run.analysis === "sensitivity") {
+    showSensitivity(out, grid, r, sc);
+  } else if (run.analysis === "strategy") {
+    showStrategy(out, r, sc);
   } else {
     out.append(h("pre", {}, JSON.stringify(r, null, 2)));
   }
+}
+
+/** How many inputs the sensitivity tables and chart show per output. */
+const topInputs = 8;
+
+/** A readable name for an uncertain input: "Iran capability", "US salience on nuclear". */
+function inputName(inp: any, sc: Scenario): string {
+  const who = names(sc)[inp.actor] ?? inp.actor;
+  const iss = inp.issue ? sc.issues.find((i) => i.id === inp.issue)?.name ?? inp.issue : "";
+  return `${who} ${inp.field}${iss ? " on " + iss : ""}`;
+}
+
+function outputName(o: any, sc: Scenario): string {
+  return o.kind === "issue" ? sc.issues.find((i) => i.id === o.id)?.name ?? o.id : `question ${o.id}`;
+}
+
+/** Sensitivity: per output, the top inputs ranked (the server orders them), with a bar chart of the leading measure. */
+function showSensitivity(out: HTMLElement, grid: HTMLElement, r: any, sc: Scenario): void {
+  const sobol = r.method === "sobol";
+  const head = sobol ? ["#", "Input", "Path", "S1", "S1 95 %", "ST", "ST 95 %"] : ["#", "Input", "Path", "μ*", "μ", "σ"];
+  const iv = (x: [number, number] | undefined) => (x ? `${chart.fmt(x[0])}–${chart.fmt(x[1])}` : "");
+  out.append(h("p", { class: "note" }, sobol ? `Sobol indices from ${r.n} base rows (${r.sampler} sampler), ${r.evaluations} model runs; ranked by ST.`
+    : `Morris screening with ${r.trajectories} trajectories on ${r.levels} levels, ${r.evaluations} model runs; ranked by μ* (outcome units per the input's whole range).`));
+  for (const o of r.outputs) {
+    const top = o.factors.slice(0, topInputs);
+    const tb = h("tbody");
+    top.forEach((f: any, i: number) => {
+      const name = inputName(r.inputs[f.input], sc);
+      const cells = sobol ? [f.s1, iv(f.s1_interval), f.st, iv(f.st_interval)] : [f.mu_star, f.mu, f.sigma];
+      tb.append(h("tr", {}, h("td", { class: "num" }, String(i + 1)), h("td", {}, name), h("td", {}, h("code", {}, f.path)),
+        ...cells.map((c) => h("td", { class: "num" }, typeof c === "string" ? c : chart.fmt(c)))));
+    });
+    const caption = `${outputName(o, sc)}: top ${top.length} of ${o.factors.length} inputs${sobol && o.mean != null ? ` (mean ${chart.fmt(o.mean)})` : ""}`;
+    out.append(h("table", { class: "list sensitivity", "data-kind": "sensitivity", "data-output": `${o.kind}:${o.id}` }, h("caption", {}, caption),
+      h("thead", {}, h("tr", {}, ...head.map((x) => h("th", {}, x)))), tb));
+    if (o.kind === "issue") {
+      const el = h("div", { class: "chart", "data-kind": "sensitivity", "data-issue": o.id });
+      grid.append(el);
+      chart.ranking(el, `${outputName(o, sc)}: ${sobol ? "total Sobol index ST" : "Morris μ*"}`,
+        top.map((f: any) => inputName(r.inputs[f.input], sc)), top.map((f: any) => (sobol ? f.st : f.mu_star) ?? null));
+    }
+  }
+}
+
+/** Strategy: the question before and after, the moves, and the search path. */
+function showStrategy(out: HTMLElement, r: any, sc: Scenario): void {
+  const who = names(sc)[r.actor] ?? r.actor;
+  const state = (s: any) => (r.mode === "probability" ? `${chart.fmt(s.probability)} probability` : s.holds ? "holds" : "does not hold") + ` (margin ${chart.fmt(s.margin)})`;
+  out.append(h("p", { class: "note" }, `${who}, question ${r.question} (${r.when}): ${r.found ? "found" : "not found"}. ` +
+    `Base: ${state(r.base)}; final: ${state(r.final)}. Cost ${chart.fmt(r.cost)}, ${r.evaluations} model runs.`));
+  const mb = h("tbody");
+  for (const m of r.moves ?? []) mb.append(h("tr", {}, h("td", {}, m.lever), h("td", { class: "num" }, chart.fmt(m.from)), h("td", { class: "num" }, chart.fmt(m.to))));
+  if (!r.moves?.length) mb.append(h("tr", {}, h("td", { colspan: "3" }, "No change.")));
+  out.append(h("table", { class: "list strategy", "data-kind": "strategy-moves" }, h("caption", {}, `Result: the changes of ${who}'s stance`),
+    h("thead", {}, h("tr", {}, h("th", {}, "Lever"), h("th", {}, "From"), h("th", {}, "To"))), mb));
+  const pb = h("tbody");
+  (r.path ?? []).forEach((s: any, i: number) => pb.append(h("tr", {}, h("td", { class: "num" }, String(i + 1)), h("td", {}, s.phase), h("td", {}, s.lever ?? ""),
+    h("td", { class: "num" }, chart.fmt(s.from)), h("td", { class: "num" }, chart.fmt(s.to)), h("td", { class: "num" }, chart.fmt(s.cost)),
+    h("td", {}, r.mode === "probability" ? chart.fmt(s.probability) : s.holds ? "yes" : "no"), h("td", { class: "num" }, chart.fmt(s.margin)), h("td", {}, s.note))));
+  out.append(h("table", { class: "list strategy", "data-kind": "strategy-path" }, h("caption", {}, "Search path"),
+    h("thead", {}, h("tr", {}, ...["#", "Phase", "Lever", "From", "To", "Cost", r.mode === "probability" ? "Probability" : "Holds", "Margin", "Note"].map((x) => h("th", {}, x)))), pb));
 }
 
 function forecastTable(r: any): HTMLElement {
