@@ -96,18 +96,10 @@ func newSweepPlanCmd() *cobra.Command {
 			if an == sweep.Sensitivity {
 				return planSensitivity(cmd, &f, j, p, content, a[0], sweep.SensitivitySpec{Method: method, Draws: int(draws), Levels: levels, Sampler: sampler, Resamples: resamples}, shards)
 			}
-			spec, err := analysis.NewSimSpec(p, &j.Config, analysis.SimOptions{Draws: draws, Dist: j.Dist, Bins: bins, Variant: f.variant})
+			m, err := sweep.NewManifest(p, j.Config, sweep.Plan{Analysis: sweep.Simulate,
+				Scenario: sweep.NewSource(filepath.Base(a[0]), f.inputFormat, content),
+				Variant:  f.variant, Dist: j.Dist, Bins: bins, Draws: draws, Shards: shards})
 			if err != nil {
-				return err
-			}
-			m := &sweep.Manifest{Format: sweep.ManifestFormat, Version: parley.Version, Analysis: an,
-				Scenario:    sweep.NewSource(filepath.Base(a[0]), f.inputFormat, content),
-				Fingerprint: spec.Scenario, Variant: f.variant, Model: spec.Model, Rounds: f.rounds, Params: spec.Params,
-				Design: sweep.DesignMonteCarlo, Distribution: spec.Dist, Bins: spec.Bins, Draws: draws, Seed: f.seed, Shards: shards}
-			if len(m.Params) == 0 {
-				m.Params = nil
-			}
-			if err := m.Check(); err != nil {
 				return err
 			}
 			b, err := m.Encode()
@@ -144,29 +136,13 @@ func newSweepPlanCmd() *cobra.Command {
 // planSensitivity writes the manifest of a sensitivity sweep: its run
 // indices are the design's evaluations.
 func planSensitivity(cmd *cobra.Command, f *anaFlags, j *job, p *analysis.Problem, content []byte, path string, ss sweep.SensitivitySpec, shards int) error {
-	if ss.Method == "morris" {
-		ss.Sampler, ss.Resamples = "", 0
-	} else {
-		ss.Levels = 0
-	}
-	sd, err := analysis.NewSensitivityDesign(p, j.Config, ss.Options(j.Dist))
+	m, err := sweep.NewManifest(p, j.Config, sweep.Plan{Analysis: sweep.Sensitivity,
+		Scenario: sweep.NewSource(filepath.Base(path), f.inputFormat, content),
+		Variant:  f.variant, Dist: j.Dist, Sensitivity: &ss, Shards: shards})
 	if err != nil {
 		return err
 	}
-	n := sd.Len()
-	if uint64(shards) > n {
-		return usagef("--shards %d is more than the design's %d evaluations: every shard needs one", shards, n)
-	}
-	m := &sweep.Manifest{Format: sweep.ManifestFormat, Version: parley.Version, Analysis: sweep.Sensitivity,
-		Scenario:    sweep.NewSource(filepath.Base(path), f.inputFormat, content),
-		Fingerprint: p.Fingerprint(), Variant: f.variant, Model: j.Config.Model.Info().Name, Rounds: f.rounds, Params: j.Config.Options.Params,
-		Sensitivity: &ss, Design: sweep.SensitivityDesignName(ss.Method), Distribution: j.Dist, Draws: n, Seed: f.seed, Shards: shards}
-	if len(m.Params) == 0 {
-		m.Params = nil
-	}
-	if err := m.Check(); err != nil {
-		return err
-	}
+	n := m.Draws
 	b, err := m.Encode()
 	if err != nil {
 		return err
@@ -180,13 +156,8 @@ func planSensitivity(cmd *cobra.Command, f *anaFlags, j *job, p *analysis.Proble
 
 // sweepJob is a manifest made ready to run or merge.
 type sweepJob struct {
+	*sweep.Job
 	m    *sweep.Manifest
-	p    *analysis.Problem
-	cfg  analysis.Config
-	o    analysis.SimOptions
-	spec analysis.SimSpec
-	// sd is the design of a sensitivity sweep (spec is then unused).
-	sd   *analysis.SensitivityDesign
 	ctx  context.Context
 	stop func()
 }
@@ -228,45 +199,18 @@ func openSweep(cmd *cobra.Command, path string, workers int, progressMode string
 	if err := in.Diagnostics.Err(); err != nil {
 		return nil, err
 	}
-	run, err := analysis.ApplyVariant(in.Scenario, m.Variant)
-	if err != nil {
-		return nil, err
-	}
 	mod, err := models.Lookup(m.Model)
-	if err != nil {
-		return nil, err
-	}
-	opts := parley.Options{Rounds: m.Rounds, Seed: m.Seed, Params: m.Params}
-	if _, err := mod.Prepare(opts); err != nil {
-		return nil, err
-	}
-	p, err := analysis.NewProblem(run)
 	if err != nil {
 		return nil, err
 	}
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	j := &sweepJob{m: m, p: p, cfg: analysis.Config{Model: mod, Options: opts, Workers: workers},
-		o: analysis.SimOptions{Draws: m.Draws, Dist: m.Distribution, Bins: m.Bins, Variant: m.Variant}}
-	j.cfg.Recorder = newProgress(cmd.ErrOrStderr(), progressMode, cmd.Name())
-	fp := p.Fingerprint()
-	if m.Analysis == sweep.Sensitivity {
-		if j.sd, err = analysis.NewSensitivityDesign(p, j.cfg, m.Sensitivity.Options(m.Distribution)); err != nil {
-			return nil, err
-		}
-		if j.sd.Len() != m.Draws {
-			return nil, parley.Errorf(parley.EINVALID, "%s: its design has %d evaluations, not the %d it was planned with", path, j.sd.Len(), m.Draws)
-		}
-	} else {
-		if j.spec, err = analysis.NewSimSpec(p, &j.cfg, j.o); err != nil {
-			return nil, err
-		}
-		fp = j.spec.Scenario
+	sj, err := sweep.Open(m, in.Scenario, mod, workers, newProgress(cmd.ErrOrStderr(), progressMode, cmd.Name()))
+	if err != nil {
+		return nil, parley.Errorf(parley.ErrorCode(err), "%s: %s", path, parley.ErrorMessage(err))
 	}
-	if fp != m.Fingerprint {
-		return nil, parley.Errorf(parley.EINVALID, "%s: its scenario now reads as %.12s…, not the %.12s… it was planned with", path, fp, m.Fingerprint)
-	}
+	j := &sweepJob{Job: sj, m: m}
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
@@ -277,24 +221,9 @@ func openSweep(cmd *cobra.Command, path string, workers int, progressMode string
 
 // runShard computes shard i and writes its file into dir atomically.
 func (j *sweepJob) runShard(i int, dir string) (string, error) {
-	lo, hi := sweep.Range(j.m.Draws, j.m.Shards, i)
-	var b []byte
-	if j.sd != nil {
-		y, err := j.sd.EvaluateRange(j.ctx, lo, hi)
-		if err != nil {
-			return "", err
-		}
-		if b, err = sweep.EncodeOutputsShard(j.m, i, j.sd.Outputs(), y); err != nil {
-			return "", err
-		}
-	} else {
-		part, err := analysis.SimulateRange(j.ctx, j.p, j.cfg, j.o, lo, hi)
-		if err != nil {
-			return "", err
-		}
-		if b, err = sweep.EncodeShard(j.m, i, part); err != nil {
-			return "", err
-		}
+	b, err := j.RunShard(j.ctx, i)
+	if err != nil {
+		return "", err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
@@ -363,7 +292,7 @@ JOB_COMPLETION_INDEX.`,
 			lo, hi := sweep.Range(j.m.Draws, j.m.Shards, i)
 			el := time.Since(start).Seconds()
 			what := "draws"
-			if j.sd != nil {
+			if j.Design != nil {
 				what = "evaluations"
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s [%d,%d) in %.2f s (%.0f %s/s)\n", path, what, lo, hi, el, float64(hi-lo)/el, what)
@@ -420,18 +349,10 @@ func (f *mergeFlags) merge(cmd *cobra.Command, j *sweepJob) error {
 		}
 		files = append(files, sweep.File{Name: path, Data: b})
 	}
-	if j.sd != nil {
+	if j.Design != nil {
 		return f.mergeSensitivity(cmd, j, files)
 	}
-	parts, err := sweep.Collect(j.m, j.spec, files)
-	if err != nil {
-		return err
-	}
-	all, err := sweep.Merge(j.m, j.spec, parts)
-	if err != nil {
-		return err
-	}
-	sum, err := all.Summary(j.p.Scenario)
+	sum, err := j.MergeSimulate(files)
 	if err != nil {
 		return err
 	}
@@ -518,19 +439,10 @@ func newSweepLocalCmd() *cobra.Command {
 // their outputs in evaluation order and writes the estimate exactly as
 // parley sensitivity would.
 func (f *mergeFlags) mergeSensitivity(cmd *cobra.Command, j *sweepJob, files []sweep.File) error {
-	parts, err := sweep.CollectOutputs(j.m, j.sd.Outputs(), files)
+	r, err := j.MergeSensitivity(files)
 	if err != nil {
 		return err
 	}
-	y, err := sweep.MergeOutputs(j.m, j.sd.Outputs(), parts)
-	if err != nil {
-		return err
-	}
-	r, err := j.sd.Estimate(y)
-	if err != nil {
-		return err
-	}
-	r.Variant = j.m.Variant
 	var b []byte
 	switch f.format {
 	case "json":
