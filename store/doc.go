@@ -19,4 +19,19 @@
 // it again. Because the result, the status change and the job's completion
 // commit together, a run's result is stored exactly once however often it
 // is attempted.
+//
+// # Sharded runs
+//
+// A run created with NewRun.Shards = K is split into K shard jobs, all
+// written in the same transaction as the run row, with one run_shards row
+// each. A shard job computes its shard with WorkConfig.ExecuteShard and,
+// in one transaction, stores the shard's bytes (only if none are stored
+// yet), counts it in the run's ShardsDone and completes its job; the
+// transaction that stores the last shard also enqueues the merge job,
+// under the run row's lock, so exactly one merge is enqueued. The merge
+// job reads the K stored shards in order, computes the result with
+// WorkConfig.Merge and stores it as a plain run does. A killed worker's
+// shard is taken over like any job; shards already stored are not
+// computed again, and none is stored twice. Cancelling the run cancels
+// the shard jobs not yet done and the merge.
 package store

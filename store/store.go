@@ -78,8 +78,13 @@ type Run struct {
 	// Error is the reason a failed run failed.
 	Error string
 	// Attempts counts how many times a worker started the run; more than
-	// one means a worker died or timed out and the run was resumed.
-	Attempts   int
+	// one means a worker died or timed out and the run was resumed. For a
+	// sharded run it is the most attempts any one shard took.
+	Attempts int
+	// Shards is the number of shard jobs of a sharded run (0 for a run
+	// of one job); ShardsDone counts those whose result is stored.
+	Shards     int
+	ShardsDone int
 	CreatedAt  time.Time
 	StartedAt  *time.Time
 	FinishedAt *time.Time
@@ -101,7 +106,15 @@ type NewRun struct {
 	// Long marks analyses that may run far longer than a model run; they
 	// get the long job timeout.
 	Long bool
+	// Shards, when positive, makes a sharded run: CreateRun enqueues
+	// that many shard jobs (WorkConfig.ExecuteShard) instead of one job,
+	// and once every shard's result is stored, one merge job
+	// (WorkConfig.Merge) computes the run's result. At most MaxShards.
+	Shards int
 }
+
+// MaxShards bounds NewRun.Shards.
+const MaxShards = 1024
 
 // A Token is an API credential. Only a hash of its secret is stored.
 type Token struct {
@@ -170,7 +183,8 @@ type Store interface {
 	FindRun(ctx context.Context, id string) (*Run, error)
 	// FindRuns lists runs without results, newest first.
 	FindRuns(ctx context.Context, f RunFilter) ([]*Run, string, error)
-	// CancelRun cancels a queued or running run and its job. It returns
+	// CancelRun cancels a queued or running run and its job (a sharded
+	// run: every shard job not yet done, and its merge). It returns
 	// ECONFLICT if the run has already finished.
 	CancelRun(ctx context.Context, id string) (*Run, error)
 
@@ -198,10 +212,23 @@ type Store interface {
 // that wrap context cancellation mean the run was cancelled or timed out.
 type Executor func(ctx context.Context, run *Run, s *Scenario) ([]byte, error)
 
+// A ShardExecutor computes shard i of a sharded run, as bytes that the
+// run's Merger reads. It is called at least once per shard, and each
+// shard's bytes are stored exactly once.
+type ShardExecutor func(ctx context.Context, run *Run, s *Scenario, shard int) ([]byte, error)
+
+// A Merger computes a sharded run's result from its shards' stored bytes,
+// given in shard order. It runs once every shard is stored.
+type Merger func(ctx context.Context, run *Run, s *Scenario, shards [][]byte) ([]byte, error)
+
 // WorkConfig configures the workers.
 type WorkConfig struct {
 	// Execute computes results.
 	Execute Executor
+	// ExecuteShard and Merge run sharded runs; without them a sharded
+	// run fails.
+	ExecuteShard ShardExecutor
+	Merge        Merger
 	// Workers is the number of runs executed at once; 0 means one.
 	Workers int
 	// JobTimeout bounds a model run; 0 means DefaultJobTimeout.

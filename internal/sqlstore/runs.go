@@ -24,23 +24,44 @@ type runArgs struct {
 // Kind implements river.JobArgs.
 func (runArgs) Kind() string { return "parley.run" }
 
+// shardArgs are the job arguments of one shard of a sharded run.
+type shardArgs struct {
+	RunID string `json:"run_id"`
+	Shard int    `json:"shard"`
+	Long  bool   `json:"long,omitempty"`
+}
+
+// Kind implements river.JobArgs.
+func (shardArgs) Kind() string { return "parley.shard" }
+
+// mergeArgs are the job arguments of a sharded run's merge.
+type mergeArgs struct {
+	RunID string `json:"run_id"`
+	Long  bool   `json:"long,omitempty"`
+}
+
+// Kind implements river.JobArgs.
+func (mergeArgs) Kind() string { return "parley.merge" }
+
 // maxAttempts bounds how often a run is tried before it is failed: each
 // attempt past the first follows a worker that died or a database error.
 const maxAttempts = 5
 
 const runColumns = `r.seq, r.id, r.scenario_id, r.scenario_version, r.kind, r.model, r.request, r.seed,
-	r.parley_version, r.author, r.status, r.error, r.attempts, r.created_at, r.started_at, r.finished_at`
+	r.parley_version, r.author, r.status, r.error, r.attempts, r.created_at, r.started_at, r.finished_at,
+	r.shards, r.shards_done`
 
 // runColumnsBare is runColumns for RETURNING clauses.
 const runColumnsBare = `seq, id, scenario_id, scenario_version, kind, model, request, seed,
-	parley_version, author, status, error, attempts, created_at, started_at, finished_at`
+	parley_version, author, status, error, attempts, created_at, started_at, finished_at,
+	shards, shards_done`
 
 func scanRun(row interface{ Scan(...any) error }, seq *int64) (*store.Run, error) {
 	r := &store.Run{}
 	var seed string
 	err := row.Scan(seq, &r.ID, &r.ScenarioID, &r.ScenarioVersion, &r.Kind, &r.Model, bytesScan{&r.Request},
 		&seed, &r.ParleyVersion, &r.Author, &r.Status, &r.Error, &r.Attempts, timeScan{&r.CreatedAt},
-		nullTimeScan{&r.StartedAt}, nullTimeScan{&r.FinishedAt})
+		nullTimeScan{&r.StartedAt}, nullTimeScan{&r.FinishedAt}, &r.Shards, &r.ShardsDone)
 	if err != nil {
 		return nil, err
 	}
@@ -63,13 +84,16 @@ func (db *DB) CreateRun(ctx context.Context, nr *store.NewRun) (*store.Run, erro
 		return nil, parley.Errorf(parley.EINVALID, "a run needs its request")
 	case nr.ScenarioVersion < 0:
 		return nil, parley.Errorf(parley.EINVALID, "version must be at least 1, got %d", nr.ScenarioVersion)
+	case nr.Shards < 0 || nr.Shards > store.MaxShards:
+		return nil, parley.Errorf(parley.EINVALID, "shards must be from 0 to %d, got %d", store.MaxShards, nr.Shards)
 	}
 	if !validID(nr.ScenarioID) {
 		return nil, notFound("scenario", nr.ScenarioID)
 	}
 	now := db.now()
 	r := &store.Run{ID: newID(), ScenarioID: nr.ScenarioID, Kind: nr.Kind, Model: nr.Model, Request: nr.Request,
-		Seed: nr.Seed, ParleyVersion: parley.Version, Author: nr.Author, Status: store.StatusQueued, CreatedAt: now}
+		Seed: nr.Seed, ParleyVersion: parley.Version, Author: nr.Author, Status: store.StatusQueued, CreatedAt: now,
+		Shards: nr.Shards}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var latest int
 		err := tx.QueryRowContext(ctx, `SELECT latest FROM scenarios WHERE id = $1 AND deleted_at IS NULL`,
@@ -86,16 +110,35 @@ func (db *DB) CreateRun(ctx context.Context, nr *store.NewRun) (*store.Run, erro
 		} else if r.ScenarioVersion > latest {
 			return parley.Errorf(parley.ENOTFOUND, "scenario %q has no version %d", nr.ScenarioID, nr.ScenarioVersion)
 		}
-		job, err := db.insert.InsertTx(ctx, tx, runArgs{RunID: r.ID, Long: nr.Long}, &river.InsertOpts{MaxAttempts: maxAttempts})
-		if err != nil {
-			return fmt.Errorf("enqueue run: %w", err)
+		// A plain run's row names its job; a sharded run's names its merge
+		// job once there is one (0 until then).
+		var jobID int64
+		if nr.Shards == 0 {
+			job, err := db.insert.InsertTx(ctx, tx, runArgs{RunID: r.ID, Long: nr.Long}, &river.InsertOpts{MaxAttempts: maxAttempts})
+			if err != nil {
+				return fmt.Errorf("enqueue run: %w", err)
+			}
+			jobID = job.Job.ID
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO runs (id, scenario_id, scenario_version, kind, model, request,
-				seed, parley_version, author, status, error, attempts, job_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', 0, $11, $12)`,
+				seed, parley_version, author, status, error, attempts, job_id, created_at, shards, shards_done)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', 0, $11, $12, $13, 0)`,
 			r.ID, r.ScenarioID, r.ScenarioVersion, r.Kind, r.Model, text(r.Request),
-			strconv.FormatUint(r.Seed, 10), r.ParleyVersion, r.Author, r.Status, job.Job.ID, now)
-		return err
+			strconv.FormatUint(r.Seed, 10), r.ParleyVersion, r.Author, r.Status, jobID, now, nr.Shards)
+		if err != nil {
+			return err
+		}
+		for i := range nr.Shards {
+			job, err := db.insert.InsertTx(ctx, tx, shardArgs{RunID: r.ID, Shard: i, Long: nr.Long}, &river.InsertOpts{MaxAttempts: maxAttempts})
+			if err != nil {
+				return fmt.Errorf("enqueue shard %d: %w", i, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO run_shards (run_id, shard, job_id, attempts) VALUES ($1, $2, $3, 0)`,
+				r.ID, i, job.Job.ID); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -189,15 +232,44 @@ func (db *DB) CancelRun(ctx context.Context, id string) (*store.Run, error) {
 		if err != nil {
 			return err
 		}
-		// A queued job is cancelled outright; a running one is told to
-		// stop, and its worker finds the run cancelled when it finishes.
-		if _, err := db.insert.JobCancelTx(ctx, tx, jobID); err != nil && !errors.Is(err, river.ErrNotFound) {
-			return fmt.Errorf("cancel job: %w", err)
-		}
-		return nil
+		return db.cancelJobs(ctx, tx, id, jobID)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.FindRun(ctx, id)
+}
+
+// cancelJobs cancels, inside tx, job jobID (a plain run's job or a
+// sharded run's merge; 0 for none) and the jobs of run id's shards that
+// are not done. A queued job is cancelled outright; a running one is told
+// to stop, and its worker finds the run no longer running when it
+// finishes.
+func (db *DB) cancelJobs(ctx context.Context, tx *sql.Tx, id string, jobID int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT job_id FROM run_shards WHERE run_id = $1 AND result IS NULL ORDER BY shard`, id)
+	if err != nil {
+		return err
+	}
+	var jobs []int64
+	for rows.Next() {
+		var j int64
+		if err := rows.Scan(&j); err != nil {
+			rows.Close()
+			return err
+		}
+		jobs = append(jobs, j)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if jobID != 0 {
+		jobs = append(jobs, jobID)
+	}
+	for _, j := range jobs {
+		if _, err := db.insert.JobCancelTx(ctx, tx, j); err != nil && !errors.Is(err, river.ErrNotFound) {
+			return fmt.Errorf("cancel job: %w", err)
+		}
+	}
+	return nil
 }

@@ -38,6 +38,8 @@ func (db *DB) Work(ctx context.Context, cfg store.WorkConfig) error {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &runWorker{db: db, cfg: cfg})
+	river.AddWorker(workers, &shardWorker{db: db, cfg: cfg})
+	river.AddWorker(workers, &mergeWorker{db: db, cfg: cfg})
 	client, err := river.NewClient(db.cfg.Driver, &river.Config{
 		Logger:            db.log,
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
@@ -99,7 +101,7 @@ func (w *runWorker) Work(ctx context.Context, job *river.Job[runArgs]) error {
 	if !ok {
 		// Cancelled (or finished by an earlier attempt whose completion of
 		// the job was lost): nothing to do.
-		return db.completeJob(ctx, job, nil)
+		return completeJob(ctx, db, job, nil)
 	}
 	log := db.log.With(slog.String("run", id), slog.Int("attempt", job.Attempt))
 	// Versions are immutable and kept when their scenario is deleted, so
@@ -110,25 +112,48 @@ func (w *runWorker) Work(ctx context.Context, job *river.Job[runArgs]) error {
 	if err == nil {
 		result, err = execute(ctx, w.cfg.Execute, run, s)
 	}
+	if err == nil {
+		log.Debug("run done", slog.Duration("took", time.Since(started)))
+	}
+	return finish(ctx, db, job, err, w.Timeout(job), log, "", func(ctx context.Context, tx *sql.Tx, now time.Time) error {
+		return db.storeResult(ctx, tx, id, result, now)
+	})
+}
+
+// storeResult marks run id done with result, unless it is no longer
+// running (cancelled meanwhile: the result is dropped).
+func (db *DB) storeResult(ctx context.Context, tx *sql.Tx, id string, result []byte, now time.Time) error {
+	res, err := tx.ExecContext(ctx, `UPDATE runs SET status = $2, finished_at = $3, error = ''
+		WHERE id = $1 AND status = 'running'`, id, store.StatusDone, now)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO results (run_id, body, created_at) VALUES ($1, $2, $3)`,
+		id, text(result), now)
+	return err
+}
+
+// finish records the outcome of one attempt of job, which worked on run
+// id: on success done (in the job's completing transaction); otherwise
+// it decides between retrying the job (the worker is shutting down, or an
+// unexpected error with attempts left) and failing the run for good,
+// with the reason prefixed by what ("shard 2: ") and, for a sharded run,
+// the cancellation of its other jobs.
+func finish[T interface {
+	river.JobArgs
+	runID() string
+}](ctx context.Context, db *DB, job *river.Job[T], err error, timeout time.Duration, log *slog.Logger, what string,
+	done func(ctx context.Context, tx *sql.Tx, now time.Time) error) error {
+	id := job.Args.runID()
 	switch {
 	case err == nil:
-		log.Debug("run done", slog.Duration("took", time.Since(started)))
-		return db.completeJob(ctx, job, func(ctx context.Context, tx *sql.Tx, now time.Time) error {
-			res, err := tx.ExecContext(ctx, `UPDATE runs SET status = $2, finished_at = $3, error = ''
-				WHERE id = $1 AND status = 'running'`, id, store.StatusDone, now)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return nil // cancelled meanwhile: drop the result
-			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO results (run_id, body, created_at) VALUES ($1, $2, $3)`,
-				id, text(result), now)
-			return err
-		})
+		return completeJob(ctx, db, job, done)
 	case errors.Is(err, river.ErrJobCancelledRemotely) || (ctx.Err() != nil && errors.Is(context.Cause(ctx), river.ErrJobCancelledRemotely)):
 		// CancelRun already marked the run.
-		return db.completeJob(context.WithoutCancel(ctx), job, nil)
+		return completeJob(context.WithoutCancel(ctx), db, job, nil)
 	case ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded):
 		// The worker is shutting down: leave the run for a later attempt.
 		return err
@@ -142,10 +167,11 @@ func (w *runWorker) Work(ctx context.Context, job *river.Job[runArgs]) error {
 	// failing: the run fails for good.
 	msg := parley.ErrorMessage(err)
 	if errors.Is(err, context.DeadlineExceeded) {
-		msg = fmt.Sprintf("timed out after %s", w.Timeout(job))
+		msg = fmt.Sprintf("timed out after %s", timeout)
 	} else if parley.ErrorCode(err) == parley.EINTERNAL {
 		msg = "internal error: " + err.Error()
 	}
+	msg = what + msg
 	var pe *panicError
 	if errors.As(err, &pe) {
 		log.Error("run panicked", slog.String("error", msg), slog.String("stack", string(pe.stack)))
@@ -154,10 +180,20 @@ func (w *runWorker) Work(ctx context.Context, job *river.Job[runArgs]) error {
 	}
 	// The job's context may have expired (a timeout): record the failure
 	// without it.
-	return db.completeJob(context.WithoutCancel(ctx), job, func(ctx context.Context, tx *sql.Tx, now time.Time) error {
-		_, err := tx.ExecContext(ctx, `UPDATE runs SET status = $2, finished_at = $3, error = $4
+	return completeJob(context.WithoutCancel(ctx), db, job, func(ctx context.Context, tx *sql.Tx, now time.Time) error {
+		res, err := tx.ExecContext(ctx, `UPDATE runs SET status = $2, finished_at = $3, error = $4
 			WHERE id = $1 AND status = 'running'`, id, store.StatusFailed, now, msg)
-		return err
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		// A failed shard fails its run: the other shards need not run.
+		if _, sharded := any(job.Args).(shardArgs); sharded {
+			return db.cancelOthers(ctx, tx, id, job.ID)
+		}
+		return nil
 	})
 }
 
@@ -215,7 +251,7 @@ func (db *DB) scenarioVersion(ctx context.Context, id string, version int) (*sto
 
 // completeJob runs fn and completes job in one transaction, so that a
 // run's outcome is recorded if and only if its job is done.
-func (db *DB) completeJob(ctx context.Context, job *river.Job[runArgs], fn func(ctx context.Context, tx *sql.Tx, now time.Time) error) error {
+func completeJob[T river.JobArgs](ctx context.Context, db *DB, job *river.Job[T], fn func(ctx context.Context, tx *sql.Tx, now time.Time) error) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if fn != nil {
 			if err := fn(ctx, tx, db.now()); err != nil {
@@ -225,4 +261,241 @@ func (db *DB) completeJob(ctx context.Context, job *river.Job[runArgs], fn func(
 		_, err := river.JobCompleteTx[riverdriver.Driver[*sql.Tx]](ctx, tx, job)
 		return err
 	})
+}
+
+func (a runArgs) runID() string   { return a.RunID }
+func (a shardArgs) runID() string { return a.RunID }
+func (a mergeArgs) runID() string { return a.RunID }
+
+// cancelOthers cancels the jobs of run id's shards that are not done,
+// except job self.
+func (db *DB) cancelOthers(ctx context.Context, tx *sql.Tx, id string, self int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT job_id FROM run_shards WHERE run_id = $1 AND result IS NULL AND job_id <> $2`, id, self)
+	if err != nil {
+		return err
+	}
+	var jobs []int64
+	for rows.Next() {
+		var j int64
+		if err := rows.Scan(&j); err != nil {
+			rows.Close()
+			return err
+		}
+		jobs = append(jobs, j)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		if _, err := db.insert.JobCancelTx(ctx, tx, j); err != nil && !errors.Is(err, river.ErrNotFound) {
+			return fmt.Errorf("cancel job: %w", err)
+		}
+	}
+	return nil
+}
+
+// shardWorker executes parley.shard jobs: one shard of a sharded run.
+type shardWorker struct {
+	river.WorkerDefaults[shardArgs]
+	db  *DB
+	cfg store.WorkConfig
+}
+
+// Timeout gives the shards of long analyses the long bound.
+func (w *shardWorker) Timeout(job *river.Job[shardArgs]) time.Duration {
+	if job.Args.Long {
+		return w.cfg.LongJobTimeout
+	}
+	return w.cfg.JobTimeout
+}
+
+// Work runs one attempt of a shard: mark the run running and count the
+// attempt, compute the shard, then store its bytes (once), count it and,
+// if it was the last, enqueue the merge, all with the job's completion in
+// one transaction.
+func (w *shardWorker) Work(ctx context.Context, job *river.Job[shardArgs]) error {
+	db := w.db
+	id, shard := job.Args.RunID, job.Args.Shard
+	run, ok, err := db.startShard(ctx, id, shard)
+	if err != nil {
+		return err // retried
+	}
+	if !ok {
+		// The run was cancelled or failed, or this shard is already
+		// stored: nothing to do.
+		return completeJob(ctx, db, job, nil)
+	}
+	log := db.log.With(slog.String("run", id), slog.Int("shard", shard), slog.Int("attempt", job.Attempt))
+	started := time.Now()
+	var out []byte
+	if w.cfg.ExecuteShard == nil {
+		err = parley.Errorf(parley.EINVALID, "this server cannot run sharded runs")
+	} else {
+		var s *store.Scenario
+		s, err = db.scenarioVersion(ctx, run.ScenarioID, run.ScenarioVersion)
+		if err == nil {
+			out, err = execute(ctx, func(ctx context.Context, run *store.Run, s *store.Scenario) ([]byte, error) {
+				return w.cfg.ExecuteShard(ctx, run, s, shard)
+			}, run, s)
+		}
+	}
+	if err == nil {
+		log.Debug("shard done", slog.Duration("took", time.Since(started)))
+	}
+	return finish(ctx, db, job, err, w.Timeout(job), log, fmt.Sprintf("shard %d: ", shard), func(ctx context.Context, tx *sql.Tx, now time.Time) error {
+		return db.storeShard(ctx, tx, id, shard, out, job.Args.Long, now)
+	})
+}
+
+// startShard marks run id running (keeping the time its first shard
+// started) and counts an attempt of its shard. It reports false when the
+// run is no longer queued or running, or the shard is already stored.
+func (db *DB) startShard(ctx context.Context, id string, shard int) (*store.Run, bool, error) {
+	var run *store.Run
+	ok := false
+	now := db.now()
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var seq int64
+		r, err := scanRun(tx.QueryRowContext(ctx, `UPDATE runs SET status = 'running', started_at = COALESCE(started_at, $2)
+			WHERE id = $1 AND status IN ('queued', 'running') RETURNING `+runColumnsBare, id, now), &seq)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var attempts int
+		err = tx.QueryRowContext(ctx, `UPDATE run_shards SET attempts = attempts + 1, started_at = $3
+			WHERE run_id = $1 AND shard = $2 AND result IS NULL RETURNING attempts`, id, shard, now).Scan(&attempts)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if attempts > r.Attempts {
+			if _, err := tx.ExecContext(ctx, `UPDATE runs SET attempts = $2 WHERE id = $1`, id, attempts); err != nil {
+				return err
+			}
+			r.Attempts = attempts
+		}
+		run, ok = r, true
+		return nil
+	})
+	return run, ok, err
+}
+
+// storeShard stores shard's bytes unless the run is no longer running (the
+// bytes are dropped) or the shard is already stored; the transaction that
+// stores a run's last shard enqueues its merge. The first statement locks
+// the run's row, so shards finishing together are counted one after the
+// other and exactly one of them sees the count complete.
+func (db *DB) storeShard(ctx context.Context, tx *sql.Tx, id string, shard int, out []byte, long bool, now time.Time) error {
+	res, err := tx.ExecContext(ctx, `UPDATE runs SET shards_done = shards_done WHERE id = $1 AND status = 'running'`, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	res, err = tx.ExecContext(ctx, `UPDATE run_shards SET result = $3, finished_at = $4
+		WHERE run_id = $1 AND shard = $2 AND result IS NULL`, id, shard, text(out), now)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	var done, shards int
+	if err := tx.QueryRowContext(ctx, `UPDATE runs SET shards_done = shards_done + 1 WHERE id = $1
+		RETURNING shards_done, shards`, id).Scan(&done, &shards); err != nil {
+		return err
+	}
+	if done < shards {
+		return nil
+	}
+	job, err := db.insert.InsertTx(ctx, tx, mergeArgs{RunID: id, Long: long}, &river.InsertOpts{MaxAttempts: maxAttempts})
+	if err != nil {
+		return fmt.Errorf("enqueue merge: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE runs SET job_id = $2 WHERE id = $1`, id, job.Job.ID)
+	return err
+}
+
+// mergeWorker executes parley.merge jobs: a sharded run's last step.
+type mergeWorker struct {
+	river.WorkerDefaults[mergeArgs]
+	db  *DB
+	cfg store.WorkConfig
+}
+
+// Timeout gives the merges of long analyses the long bound.
+func (w *mergeWorker) Timeout(job *river.Job[mergeArgs]) time.Duration {
+	if job.Args.Long {
+		return w.cfg.LongJobTimeout
+	}
+	return w.cfg.JobTimeout
+}
+
+// Work merges the stored shards of a run and stores its result, with the
+// job's completion, in one transaction.
+func (w *mergeWorker) Work(ctx context.Context, job *river.Job[mergeArgs]) error {
+	db := w.db
+	id := job.Args.RunID
+	var seq int64
+	run, err := scanRun(db.db.QueryRowContext(ctx, `SELECT `+runColumns+` FROM runs r WHERE r.id = $1`, id), &seq)
+	if err != nil {
+		return err // retried
+	}
+	if run.Status != store.StatusRunning {
+		return completeJob(ctx, db, job, nil)
+	}
+	log := db.log.With(slog.String("run", id), slog.String("step", "merge"), slog.Int("attempt", job.Attempt))
+	var result []byte
+	parts, err := db.shardResults(ctx, id, run.Shards)
+	if err == nil && w.cfg.Merge == nil {
+		err = parley.Errorf(parley.EINVALID, "this server cannot run sharded runs")
+	}
+	if err == nil {
+		var s *store.Scenario
+		s, err = db.scenarioVersion(ctx, run.ScenarioID, run.ScenarioVersion)
+		if err == nil {
+			result, err = execute(ctx, func(ctx context.Context, run *store.Run, s *store.Scenario) ([]byte, error) {
+				return w.cfg.Merge(ctx, run, s, parts)
+			}, run, s)
+		}
+	}
+	return finish(ctx, db, job, err, w.Timeout(job), log, "merge: ", func(ctx context.Context, tx *sql.Tx, now time.Time) error {
+		return db.storeResult(ctx, tx, id, result, now)
+	})
+}
+
+// shardResults reads the n stored shards of run id in shard order.
+func (db *DB) shardResults(ctx context.Context, id string, n int) ([][]byte, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT shard, result FROM run_shards
+		WHERE run_id = $1 AND result IS NOT NULL ORDER BY shard`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([][]byte, 0, n)
+	for rows.Next() {
+		var i int
+		var b []byte
+		if err := rows.Scan(&i, bytesScan{&b}); err != nil {
+			return nil, err
+		}
+		if i != len(out) {
+			return nil, fmt.Errorf("run %s: shard %d is missing", id, len(out))
+		}
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) != n {
+		return nil, fmt.Errorf("run %s: %d of %d shards stored", id, len(out), n)
+	}
+	return out, nil
 }

@@ -48,6 +48,11 @@ func Run(t *testing.T, fresh Fresh) {
 		{"WorkRetriesTransientErrors", testWorkRetries},
 		{"WorkResumesAfterRestart", testWorkResumes},
 		{"WorkDeletedScenario", testWorkDeletedScenario},
+		{"ShardedCreate", testShardedCreate},
+		{"ShardedWork", testShardedWork},
+		{"ShardedResumesAfterRestart", testShardedResumes},
+		{"ShardedFails", testShardedFails},
+		{"ShardedCancel", testShardedCancel},
 		{"Tokens", testTokens},
 	}
 	for _, tc := range tests {
