@@ -54,7 +54,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 		t.Fatal(err)
 	}
 	if !o.noWorkers {
-		if err := db.Work(context.Background(), store.WorkConfig{Execute: runner.ExecuteRun, Workers: 2, PollInterval: 20 * time.Millisecond}); err != nil {
+		if err := db.Work(context.Background(), store.WorkConfig{Execute: runner.ExecuteRun, ExecuteShard: runner.ExecuteShard, Merge: runner.MergeShards, Workers: 2, PollInterval: 20 * time.Millisecond}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -59,8 +59,15 @@ type Run struct {
 	StartedAt       *time.Time      `json:"started_at,omitempty"`
 	FinishedAt      *time.Time      `json:"finished_at,omitempty"`
 	QueuedMS        *float64        `json:"queued_ms,omitempty" doc:"Milliseconds from creation to the last start."`
-	RunMS           *float64        `json:"run_ms,omitempty" doc:"Milliseconds from the last start to the end."`
+	RunMS           *float64        `json:"run_ms,omitempty" doc:"Milliseconds from the last start to the end (a sweep: from its first shard's start)."`
+	Progress        *Progress       `json:"progress,omitempty" doc:"A sweep's shards, and how many are done; absent for other runs."`
 	Result          json.RawMessage `json:"result,omitempty" doc:"The result when done: for a model run, the JSON of parley run --format json."`
+}
+
+// Progress counts a sharded run's shards.
+type Progress struct {
+	Shards     int `json:"shards" doc:"Number of shard jobs K."`
+	ShardsDone int `json:"shards_done" doc:"Shards whose partial result is stored; the merge runs when all are."`
 }
 
 func ms(d time.Duration) *float64 {
@@ -72,6 +79,9 @@ func runOf(r *store.Run) Run {
 	out := Run{ID: r.ID, Scenario: r.ScenarioID, ScenarioVersion: r.ScenarioVersion, Analysis: r.Kind, Model: r.Model,
 		Seed: r.Seed, Request: r.Request, ParleyVersion: r.ParleyVersion, Author: r.Author, Status: r.Status, Error: r.Error,
 		Attempts: r.Attempts, CreatedAt: r.CreatedAt, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Result: r.Result}
+	if r.Shards > 0 {
+		out.Progress = &Progress{Shards: r.Shards, ShardsDone: r.ShardsDone}
+	}
 	if r.StartedAt != nil {
 		out.QueuedMS = ms(r.StartedAt.Sub(r.CreatedAt))
 		if r.FinishedAt != nil {
@@ -110,13 +120,17 @@ type runListOutput struct {
 	Body RunList
 }
 
+type manifestOutput struct {
+	Body json.RawMessage
+}
+
 func (s *Server) registerRuns() {
 	huma.Register(s.api, huma.Operation{
 		OperationID:     "create-run",
 		Method:          http.MethodPost,
 		Path:            Prefix + "/runs",
 		Summary:         "Queue a run",
-		Description:     "Checks the request against the scenario version and queues it; a worker runs it. Poll GET /runs/{id} for the result.",
+		Description:     "Checks the request against the scenario version and queues it; a worker runs it. Poll GET /runs/{id} for the result. A sweep (analysis sweep) is queued as one job per shard, all written with the run.",
 		Tags:            []string{"runs"},
 		DefaultStatus:   http.StatusAccepted,
 		MaxBodyBytes:    opMaxBodyBytes,
@@ -143,16 +157,21 @@ func (s *Server) registerRuns() {
 				return nil, s.problem(err)
 			}
 		}
-		job, err := runner.Prepare(&parsed, req)
+		job, err := runner.PrepareStored(&parsed, req, sc.Source, sc.Format, "")
 		if err != nil {
 			return nil, s.problem(err)
+		}
+		shards := 0
+		if job.Kind.Shards != nil {
+			shards = job.Kind.Shards(job)
 		}
 		stored, err := json.Marshal(req)
 		if err != nil {
 			return nil, s.problem(err)
 		}
 		r, err := s.cfg.Store.CreateRun(ctx, &store.NewRun{ScenarioID: sc.ID, ScenarioVersion: sc.Version,
-			Kind: job.Kind.Name, Model: req.Model, Request: stored, Seed: req.Seed, Author: author(ctx), Long: job.Kind.Long})
+			Kind: job.Kind.Name, Model: req.Model, Request: stored, Seed: req.Seed, Author: author(ctx), Long: job.Kind.Long,
+			Shards: shards})
 		if err != nil {
 			return nil, s.problem(err)
 		}
@@ -212,5 +231,45 @@ func (s *Server) registerRuns() {
 			return nil, s.problem(err)
 		}
 		return &runOutput{Body: runOf(r)}, nil
+	})
+
+	huma.Register(s.api, huma.Operation{
+		OperationID: "get-run-manifest",
+		Method:      http.MethodGet,
+		Path:        Prefix + "/runs/{id}/manifest",
+		Summary:     "Get a sweep's manifest",
+		Description: "Returns the manifest of a sweep run, as parley sweep plan writes it: parley sweep local (or run and merge on a cluster) computes the same result from it. 404 for runs that are not sweeps.",
+		Tags:        []string{"runs"},
+		Security:    s.secured(false),
+		Errors:      []int{http.StatusUnauthorized, http.StatusNotFound},
+	}, func(ctx context.Context, in *runIDInput) (*manifestOutput, error) {
+		r, err := s.cfg.Store.FindRun(ctx, in.ID)
+		if err != nil {
+			return nil, s.problem(err)
+		}
+		if r.Kind != "sweep" {
+			return nil, s.problem(parley.Errorf(parley.ENOTFOUND, "run %s is a %s run, not a sweep: it has no manifest", r.ID, r.Kind))
+		}
+		sc, err := s.cfg.Store.FindScenario(ctx, r.ScenarioID, r.ScenarioVersion)
+		if err != nil {
+			return nil, s.problem(err)
+		}
+		var parsed parley.Scenario
+		if err := json.Unmarshal(sc.Canonical, &parsed); err != nil {
+			return nil, s.problem(err)
+		}
+		var req runner.Request
+		if err := json.Unmarshal(r.Request, &req); err != nil {
+			return nil, s.problem(err)
+		}
+		job, err := runner.PrepareStored(&parsed, req, sc.Source, sc.Format, r.ParleyVersion)
+		if err != nil {
+			return nil, s.problem(err)
+		}
+		m, err := runner.SweepManifest(job)
+		if err != nil {
+			return nil, s.problem(err)
+		}
+		return &manifestOutput{Body: m}, nil
 	})
 }

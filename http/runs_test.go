@@ -245,7 +245,7 @@ func TestRunAnalysis(t *testing.T) {
 	for _, k := range kinds.Items {
 		names = append(names, k.Name)
 	}
-	if strings.Join(names, ",") != "compare,leverage,model,sensitivity,simulate,strategy" {
+	if strings.Join(names, ",") != "compare,leverage,model,sensitivity,simulate,strategy,sweep" {
 		t.Fatalf("analyses %v", names)
 	}
 }

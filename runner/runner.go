@@ -62,13 +62,20 @@ type Kind struct {
 	// Run computes the result as a JSON document. It must return
 	// ctx.Err() promptly once ctx is done.
 	Run func(ctx context.Context, j *Job) ([]byte, error) `json:"-"`
+	// Shards, when set, makes the kind's runs sharded: the queue runs
+	// Shard once per shard i in [0, Shards(j)) as separate jobs, then
+	// Merge on their bytes in shard order. Run must give the same result
+	// in one process.
+	Shards func(j *Job) int                                                  `json:"-"`
+	Shard  func(ctx context.Context, j *Job, i int) ([]byte, error)          `json:"-"`
+	Merge  func(ctx context.Context, j *Job, parts [][]byte) ([]byte, error) `json:"-"`
 }
 
 var kinds = map[string]Kind{}
 
 // register adds a kind; each kind's file calls it from an init function.
 func register(k Kind) {
-	if _, dup := kinds[k.Name]; dup || k.Run == nil {
+	if _, dup := kinds[k.Name]; dup || k.Run == nil || (k.Shards != nil) != (k.Shard != nil && k.Merge != nil) {
 		panic("runner: bad or duplicate kind " + k.Name)
 	}
 	kinds[k.Name] = k
@@ -105,6 +112,12 @@ type Job struct {
 	// Options are the model options the request gives.
 	Options parley.Options
 	Kind    Kind
+	// Document is the scenario as it was submitted (Format "yaml" or
+	// "json") when the job comes from a stored run; a sweep's manifest
+	// carries it. ParleyVersion is the version that accepted the run.
+	Document      []byte
+	Format        string
+	ParleyVersion string
 }
 
 // FieldError is a problem with one field of a request; Field names it as
@@ -124,6 +137,12 @@ func fieldErr(field, code, format string, args ...any) error {
 // Prepare checks req against the scenario and returns the job to run.
 // Problems are EINVALID *FieldErrors naming the field at fault.
 func Prepare(s *parley.Scenario, req Request) (*Job, error) {
+	return prepare(s, req, nil)
+}
+
+// prepare is Prepare, with set filling the job's stored fields before
+// its kind's check.
+func prepare(s *parley.Scenario, req Request, set func(j *Job)) (*Job, error) {
 	kind, ok := Lookup(req.Analysis)
 	if !ok {
 		names := make([]string, 0, len(kinds))
@@ -133,6 +152,9 @@ func Prepare(s *parley.Scenario, req Request) (*Job, error) {
 		return nil, fieldErr("analysis", parley.EINVALID, "unknown analysis %q: want one of %s", req.Analysis, strings.Join(names, ", "))
 	}
 	j := &Job{Request: req, Base: s, Kind: kind}
+	if set != nil {
+		set(j)
+	}
 	if req.Model == "" {
 		return nil, fieldErr("model", parley.EINVALID, "a %s run needs a model: one of %s", kind.Name, strings.Join(models.Names(), ", "))
 	}
@@ -204,5 +226,62 @@ func Execute(ctx context.Context, scenario, request []byte) ([]byte, error) {
 // ExecuteRun is Execute for the queue: it has the store.Executor
 // signature.
 func ExecuteRun(ctx context.Context, run *store.Run, s *store.Scenario) ([]byte, error) {
-	return Execute(ctx, s.Canonical, run.Request)
+	j, err := prepareStored(run, s)
+	if err != nil {
+		return nil, err
+	}
+	return j.Kind.Run(ctx, j)
+}
+
+// ExecuteShard computes shard i of a sharded run: the queue's
+// store.ShardExecutor.
+func ExecuteShard(ctx context.Context, run *store.Run, s *store.Scenario, i int) ([]byte, error) {
+	j, err := prepareStored(run, s)
+	if err != nil {
+		return nil, err
+	}
+	if j.Kind.Shard == nil {
+		return nil, parley.Errorf(parley.EINVALID, "a %s run has no shards", j.Kind.Name)
+	}
+	if n := j.Kind.Shards(j); n != run.Shards {
+		return nil, parley.Errorf(parley.EINVALID, "the run has %d shards, its request %d", run.Shards, n)
+	}
+	return j.Kind.Shard(ctx, j, i)
+}
+
+// MergeShards computes a sharded run's result from its shards' bytes in
+// shard order: the queue's store.Merger.
+func MergeShards(ctx context.Context, run *store.Run, s *store.Scenario, parts [][]byte) ([]byte, error) {
+	j, err := prepareStored(run, s)
+	if err != nil {
+		return nil, err
+	}
+	if j.Kind.Merge == nil {
+		return nil, parley.Errorf(parley.EINVALID, "a %s run has no shards", j.Kind.Name)
+	}
+	return j.Kind.Merge(ctx, j, parts)
+}
+
+// prepareStored decodes a stored run and its scenario version into a job.
+func prepareStored(run *store.Run, s *store.Scenario) (*Job, error) {
+	var sc parley.Scenario
+	if err := json.Unmarshal(s.Canonical, &sc); err != nil {
+		return nil, fmt.Errorf("stored scenario: %w", err)
+	}
+	var req Request
+	if err := json.Unmarshal(run.Request, &req); err != nil {
+		return nil, fmt.Errorf("stored request: %w", err)
+	}
+	j, err := PrepareStored(&sc, req, s.Source, s.Format, run.ParleyVersion)
+	if err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+// PrepareStored is Prepare for a stored scenario: document is its source
+// as submitted, in format "yaml" or "json", and version the Parley
+// version that accepted the run ("" for this one).
+func PrepareStored(s *parley.Scenario, req Request, document []byte, format, version string) (*Job, error) {
+	return prepare(s, req, func(j *Job) { j.Document, j.Format, j.ParleyVersion = document, format, version })
 }

@@ -166,4 +166,5 @@ func ExampleKinds() {
 	// sensitivity long=true
 	// simulate long=true
 	// strategy long=true
+	// sweep long=true
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -491,7 +490,7 @@ func collect(m *Manifest, hash string, files []File, decode func(name string, da
 	}
 	for pass := range 2 {
 		for j, d := range ok {
-			own := filepath.Base(d.f.Name) == ShardName(d.i, m.Shards)
+			own := baseName(d.f.Name) == ShardName(d.i, m.Shards)
 			if (pass == 0) == own && kept[d.i] < 0 {
 				kept[d.i] = j
 				parts[d.i], have[d.i], from[d.i] = d.f, true, d.f.Name
@@ -584,4 +583,10 @@ func MergeOutputs(m *Manifest, width int, files []File) ([]float64, error) {
 		y = append(y, part...)
 	}
 	return y, nil
+}
+
+// baseName is the last element of a slash- or backslash-separated path,
+// without touching the file system (the server imports this package).
+func baseName(name string) string {
+	return name[strings.LastIndexAny(name, `/\`)+1:]
 }

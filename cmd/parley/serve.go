@@ -136,11 +136,16 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 	defer closeDB()
 
 	if f.workers > 0 {
-		exec := runner.ExecuteRun
+		exec, shard := runner.ExecuteRun, runner.ExecuteShard
 		if f.jobDelay > 0 {
 			exec = delayed(exec, f.jobDelay)
+			shard = func(ctx context.Context, run *store.Run, s *store.Scenario, i int) ([]byte, error) {
+				return delayed(func(ctx context.Context, run *store.Run, s *store.Scenario) ([]byte, error) {
+					return runner.ExecuteShard(ctx, run, s, i)
+				}, f.jobDelay)(ctx, run, s)
+			}
 		}
-		err := db.Work(context.WithoutCancel(ctx), store.WorkConfig{Execute: exec, Workers: f.workers,
+		err := db.Work(context.WithoutCancel(ctx), store.WorkConfig{Execute: exec, ExecuteShard: shard, Merge: runner.MergeShards, Workers: f.workers,
 			JobTimeout: f.jobTimeout, LongJobTimeout: f.longJobTimeout, RescueMargin: f.rescueMargin,
 			PollInterval: f.pollInterval})
 		if err != nil {
