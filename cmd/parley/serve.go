@@ -78,7 +78,8 @@ passed, by whichever server is running then.`,
 	fl.DurationVar(&f.pollInterval, "poll-interval", 0, "how often idle workers look for new runs (default 100ms on SQLite; 1s on PostgreSQL, which also wakes them at once)")
 	fl.StringVar(&f.logFormat, "log-format", "json", "log format: json or text")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
-	// For crash-recovery tests: hold every run this long before computing.
+	// For crash-recovery tests: hold every run, and every shard of a
+	// sweep but the first, this long before computing.
 	fl.DurationVar(&f.jobDelay, "test-job-delay", 0, "")
 	_ = fl.MarkHidden("test-job-delay")
 	return cmd
@@ -139,10 +140,16 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 		exec, shard := runner.ExecuteRun, runner.ExecuteShard
 		if f.jobDelay > 0 {
 			exec = delayed(exec, f.jobDelay)
+			// Shard 0 is not held, so that a killed sweep has a shard
+			// stored and others in progress.
 			shard = func(ctx context.Context, run *store.Run, s *store.Scenario, i int) ([]byte, error) {
-				return delayed(func(ctx context.Context, run *store.Run, s *store.Scenario) ([]byte, error) {
+				exec := func(ctx context.Context, run *store.Run, s *store.Scenario) ([]byte, error) {
 					return runner.ExecuteShard(ctx, run, s, i)
-				}, f.jobDelay)(ctx, run, s)
+				}
+				if i > 0 {
+					exec = delayed(exec, f.jobDelay)
+				}
+				return exec(ctx, run, s)
 			}
 		}
 		err := db.Work(context.WithoutCancel(ctx), store.WorkConfig{Execute: exec, ExecuteShard: shard, Merge: runner.MergeShards, Workers: f.workers,
