@@ -136,6 +136,13 @@ func newSweepPlanCmd() *cobra.Command {
 // planSensitivity writes the manifest of a sensitivity sweep: its run
 // indices are the design's evaluations.
 func planSensitivity(cmd *cobra.Command, f *anaFlags, j *job, p *analysis.Problem, content []byte, path string, ss sweep.SensitivitySpec, shards int) error {
+	sd, err := analysis.NewSensitivityDesign(p, j.Config, ss.Options(j.Dist))
+	if err != nil {
+		return err
+	}
+	if n := sd.Len(); uint64(shards) > n {
+		return usagef("--shards %d is more than the design's %d evaluations: every shard needs one", shards, n)
+	}
 	m, err := sweep.NewManifest(p, j.Config, sweep.Plan{Analysis: sweep.Sensitivity,
 		Scenario: sweep.NewSource(filepath.Base(path), f.inputFormat, content),
 		Variant:  f.variant, Dist: j.Dist, Sensitivity: &ss, Shards: shards})
