@@ -8,6 +8,13 @@
 // /runs, and the queue executes them as jobs. Adding an analysis is one
 // file: a function from a Job to its JSON result, and a register call.
 //
+// A kind may also be sharded (sweep.go): the queue runs it as Shards(j)
+// shard jobs (ExecuteShard) and a merge (MergeShards). The sweep kind
+// plans a sweep.Manifest from the stored scenario document and the
+// options of parley sweep plan, and its shards and merge are package
+// sweep's Job.RunShard and Job.MergeJSON, the functions parley sweep run
+// and merge call, so the server's result is the command line's bytes.
+//
 // The package does no I/O: it reads the values it is given and returns
 // bytes.
 package runner

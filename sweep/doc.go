@@ -33,6 +33,13 @@
 // does and concatenate them into the table SensitivityDesign.Estimate
 // takes, which is why the result equals one pass.
 //
+// NewManifest plans a sweep, and a Job (Open) computes shards (RunShard)
+// and merges them (MergeSimulate, MergeSensitivity, MergeJSON): the one
+// shard function that parley sweep run and local and the server's shard
+// jobs (package runner, the "sweep" analysis) all call, so that a sweep
+// has the same bytes however it is run.
+//
 // The package does no I/O; the parley command reads and writes the files
-// (shard files atomically: temporary file, fsync, rename).
+// (shard files atomically: temporary file, fsync, rename), and the server
+// keeps shards in its database.
 package sweep
