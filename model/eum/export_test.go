@@ -108,3 +108,18 @@ func SolveReference(in *parley.Instance, opts parley.Options) (*parley.Result, e
 	}
 	return &res, nil
 }
+
+// SolveCounting solves in with opts and also returns how many issue-rounds
+// were played (rounds skipped by the cycle shortcut are not).
+func SolveCounting(in *parley.Instance, opts parley.Options) (*parley.Result, int, error) {
+	s, err := New().Prepare(opts)
+	if err != nil {
+		return nil, 0, err
+	}
+	sv := s.(*solver)
+	var res parley.Result
+	if err := sv.Solve(context.Background(), in, &res); err != nil {
+		return nil, 0, err
+	}
+	return &res, sv.ws.played, nil
+}
