@@ -16,8 +16,8 @@ var (
 	UWorse       = uWorse
 	ChallengeEU  = challengeEU
 	RiskExponent = riskExponent
-	LowerExp     = lowerExp
 	BUpper       = bUpper
+	ExpLog       = expLog
 )
 
 // Classify returns the name of the quadrant of (a, b), "" for no offer.

