@@ -302,8 +302,11 @@ func (sv *solver) Solve(ctx context.Context, in *parley.Instance, dst *parley.Re
 			}
 			ws.store(m, k)
 			if cycles {
-				// The next round's μ; nothing else is recorded.
-				st.median = parley.WeightedMedian(ws.next[:n], ws.w[:n], ws.medIdx)
+				// The next round's μ, which only the status-quo terms
+				// (Q < 1) use; nothing else is recorded.
+				if cfg.q != 1 {
+					st.median = parley.WeightedMedian(ws.next[:n], ws.w[:n], ws.medIdx)
+				}
 				if ws.cycle(cfg.rounds, m, k, round) {
 					st.done = true
 				} else {
