@@ -491,6 +491,61 @@ func TestNoTrace(t *testing.T) {
 	}
 }
 
+// TestCycleShortcut: without a trace, an issue whose positions repeat
+// those of an earlier round is finished from the cycle found. The final
+// positions and forecasts must be bit for bit those of the traced run,
+// which plays every round, for any number of rounds (the final round's
+// place in the cycle), and the shortcut must actually be taken.
+func TestCycleShortcut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(29, 11))
+	ins := flagshipDraws(t, 60)
+	ins = append(ins, testdataEmissions(t)) // the median cycles 7 → 9.96 → 7
+	for i := 0; i < 40; i++ {
+		in := modeltest.RandomInstance(rng, 2+rng.IntN(12), 1+rng.IntN(3))
+		if i%2 == 0 { // few distinct positions: short cycles and fixed points
+			for j, x := range in.Position {
+				is := in.Issues[j%in.M()]
+				step := (is.Max - is.Min) / 4
+				in.Position[j] = is.Min + step*math.Round((x-is.Min)/step)
+			}
+		}
+		ins = append(ins, in)
+	}
+	var full, lean int
+	for _, rounds := range []int{1, 2, 7, 10, 23} {
+		for i, in := range ins {
+			for _, params := range []map[string]string{nil, {"q": "0.5"}} {
+				want, nf, err := eum.SolveCounting(in, parley.Options{Rounds: rounds, Params: params})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, nl, err := eum.SolveCounting(in, parley.Options{Rounds: rounds, NoTrace: true, Params: params})
+				if err != nil {
+					t.Fatal(err)
+				}
+				full, lean = full+nf, lean+nl
+				if g, w := got.Turns[len(got.Turns)-1], want.Turns[len(want.Turns)-1]; g != w || g != rounds {
+					t.Fatalf("instance %d, %d rounds: final turn %d without trace, %d with", i, rounds, g, w)
+				}
+				for a, x := range want.Final() {
+					if y := got.Final()[a]; math.Float64bits(x) != math.Float64bits(y) && !(math.IsNaN(x) && math.IsNaN(y)) {
+						t.Fatalf("instance %d, %d rounds, %v: position %d is %.17g without trace, %.17g with", i, rounds, params, a, y, x)
+					}
+				}
+				for k, x := range want.Forecast {
+					if y := got.Forecast[k]; math.Float64bits(x) != math.Float64bits(y) && !(math.IsNaN(x) && math.IsNaN(y)) {
+						t.Fatalf("instance %d, %d rounds: forecast %d is %.17g without trace, %.17g with", i, rounds, k, y, x)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("issue-rounds played: %d with the trace, %d without", full, lean)
+	if !(lean < full*9/10) {
+		t.Errorf("the shortcut spared %d of %d issue-rounds; expected at least a tenth", full-lean, full)
+	}
+}
+
 // TestNoAllocations: with NoTrace, a solver reused on the same result
 // allocates nothing.
 func TestNoAllocations(t *testing.T) {

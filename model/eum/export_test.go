@@ -16,8 +16,8 @@ var (
 	UWorse       = uWorse
 	ChallengeEU  = challengeEU
 	RiskExponent = riskExponent
-	LowerExp     = lowerExp
 	BUpper       = bUpper
+	ExpLog       = expLog
 )
 
 // Classify returns the name of the quadrant of (a, b), "" for no offer.
@@ -107,4 +107,19 @@ func SolveReference(in *parley.Instance, opts parley.Options) (*parley.Result, e
 		return nil, err
 	}
 	return &res, nil
+}
+
+// SolveCounting solves in with opts and also returns how many issue-rounds
+// were played (rounds skipped by the cycle shortcut are not).
+func SolveCounting(in *parley.Instance, opts parley.Options) (*parley.Result, int, error) {
+	s, err := New().Prepare(opts)
+	if err != nil {
+		return nil, 0, err
+	}
+	sv := s.(*solver)
+	var res parley.Result
+	if err := sv.Solve(context.Background(), in, &res); err != nil {
+		return nil, 0, err
+	}
+	return &res, sv.ws.played, nil
 }

@@ -44,6 +44,7 @@ type workspace struct {
 	medIdx        []int
 	snap          *snapshot        // filled by step when non-nil (tests)
 	capitulations int              // capitulation offers classified (tests)
+	played        int              // issue-rounds played (tests)
 	typo          bool             // drop capitulations as the reference code does (tests)
 	stepFn        func(*workspace) // replaces step when non-nil (tests)
 
@@ -52,6 +53,12 @@ type workspace struct {
 	issue        []issueState
 	outcomeW     []float64 // scratch for Instance.Outcome
 	outcomeIdx   []int
+
+	// hist holds, when cycles are looked for, each issue's players'
+	// positions after every round played: issue k's rows start at
+	// (rounds+1)·off[k] and row t (t = 0 is the input) holds its n_k
+	// players' positions after round t.
+	hist []float64
 }
 
 // pairCache holds an issue's distinct positions in its last round and
@@ -70,7 +77,7 @@ type issueState struct {
 	R      float64 // range of the initial positions
 	median float64 // weighted median after the last round played
 	quiet  int     // consecutive rounds in which the median barely moved
-	done   bool    // stopped early
+	done   bool    // stopped early, or its final positions are known
 	static bool    // fewer than two players or zero range: nobody can move
 }
 
@@ -84,7 +91,7 @@ func grow[T any](s []T, n int) []T {
 
 // setup sizes the workspace for in and records each issue's players and
 // fixed range.
-func (ws *workspace) setup(in *parley.Instance) {
+func (ws *workspace) setup(in *parley.Instance, rounds int, cycles bool) {
 	n, m := in.N(), in.M()
 	ws.cur = grow(ws.cur, n*m)
 	copy(ws.cur, in.Position)
@@ -144,10 +151,59 @@ func (ws *workspace) setup(in *parley.Instance) {
 		c.ls = grow(c.ls, maxN*maxN)
 		c.lf = grow(c.lf, maxN*maxN)
 	}
+	if cycles {
+		ws.hist = grow(ws.hist, (rounds+1)*len(ws.players))
+	}
 	for k := 0; k < m; k++ {
 		ws.load(in, k)
 		ws.issue[k].median = parley.WeightedMedian(ws.x[:ws.n], ws.w[:ws.n], ws.medIdx)
+		if cycles {
+			copy(ws.histRow(rounds, k, 0), ws.x[:ws.n])
+		}
 	}
+}
+
+// histRow is row t of issue k's history (see workspace.hist).
+func (ws *workspace) histRow(rounds, k, t int) []float64 {
+	n := ws.off[k+1] - ws.off[k]
+	i := (rounds+1)*ws.off[k] + t*n
+	return ws.hist[i : i+n]
+}
+
+// cycle records the positions issue k's players hold after round t
+// (ws.next) and looks for the same positions after an earlier round t0.
+// A round is a function of the positions it starts from alone (the range
+// is fixed for the run and the median is that of the positions), so from
+// then on the game repeats with period t − t0, and the positions after the
+// last round are those after round t0 + (rounds − t0) mod (t − t0). If so,
+// cycle writes them to cur and reports true. Positions are compared bit
+// for bit, so the shortcut changes no result.
+func (ws *workspace) cycle(rounds, m, k, t int) bool {
+	n := ws.n
+	row := ws.histRow(rounds, k, t)
+	copy(row, ws.next[:n])
+	for t0 := t - 1; t0 >= 0; t0-- {
+		if !sameBits(ws.histRow(rounds, k, t0), row) {
+			continue
+		}
+		final := ws.histRow(rounds, k, t0+(rounds-t0)%(t-t0))
+		for i, a := range ws.players[ws.off[k]:ws.off[k+1]] {
+			ws.cur[a*m+k] = final[i]
+		}
+		return true
+	}
+	return false
+}
+
+// sameBits reports whether a and b (of equal length) hold the same bits.
+func sameBits(a, b []float64) bool {
+	b = b[:len(a)]
+	for i, x := range a {
+		if math.Float64bits(x) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // load makes issue k's game current: its players' positions (from cur),
@@ -195,7 +251,11 @@ func (sv *solver) Solve(ctx context.Context, in *parley.Instance, dst *parley.Re
 	cfg := ws.cfg
 	m := in.M()
 	dst.Reset(Name)
-	ws.setup(in)
+	// Without a trace to record, an issue whose positions repeat those
+	// of an earlier round is finished at once (see cycle). With epsilon
+	// the rounds actually played are reported, so it is not used.
+	cycles := cfg.noTrace && cfg.epsilon == 0
+	ws.setup(in, cfg.rounds, cycles)
 	dst.AppendRound(0, ws.cur)
 
 	var rec *recorder
@@ -229,6 +289,7 @@ func (sv *solver) Solve(ctx context.Context, in *parley.Instance, dst *parley.Re
 				continue
 			}
 			ws.load(in, k)
+			ws.played++
 			n := ws.n
 			if st.static {
 				for i := 0; i < n; i++ {
@@ -240,6 +301,19 @@ func (sv *solver) Solve(ctx context.Context, in *parley.Instance, dst *parley.Re
 				ws.step()
 			}
 			ws.store(m, k)
+			if cycles {
+				// The next round's μ, which only the status-quo terms
+				// (Q < 1) use; nothing else is recorded.
+				if cfg.q != 1 {
+					st.median = parley.WeightedMedian(ws.next[:n], ws.w[:n], ws.medIdx)
+				}
+				if ws.cycle(cfg.rounds, m, k, round) {
+					st.done = true
+				} else {
+					allDone = false
+				}
+				continue
+			}
 			mean := parley.WeightedMean(ws.next[:n], ws.w[:n])
 			median := parley.WeightedMedian(ws.next[:n], ws.w[:n], ws.medIdx)
 			if rec != nil {
@@ -263,6 +337,9 @@ func (sv *solver) Solve(ctx context.Context, in *parley.Instance, dst *parley.Re
 		if rec != nil {
 			rec.endRound()
 			dst.AppendRound(round, ws.cur)
+		} else if cycles && allDone {
+			// Every issue's positions after the last round are known.
+			dst.SetFinal(cfg.rounds, ws.cur, false)
 		} else {
 			dst.SetFinal(round, ws.cur, false)
 		}
