@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -512,9 +513,12 @@ func TestCycleShortcut(t *testing.T) {
 		ins = append(ins, in)
 	}
 	var full, lean int
-	for _, rounds := range []int{1, 2, 7, 10, 23} {
+	for _, rounds := range []int{1, 2, 7, 10, 23, 150} {
 		for i, in := range ins {
-			for _, params := range []map[string]string{nil, {"q": "0.5"}} {
+			for _, params := range []map[string]string{nil, {"q": "0.5"}, {"probability": "pairwise", "offers": "least-change"}} {
+				if rounds == 150 && i%4 != 0 {
+					continue // a sample: past the 64 rounds the history keeps
+				}
 				want, nf, err := eum.SolveCounting(in, parley.Options{Rounds: rounds, Params: params})
 				if err != nil {
 					t.Fatal(err)
@@ -543,6 +547,43 @@ func TestCycleShortcut(t *testing.T) {
 	t.Logf("issue-rounds played: %d with the trace, %d without", full, lean)
 	if !(lean < full*9/10) {
 		t.Errorf("the shortcut spared %d of %d issue-rounds; expected at least a tenth", full-lean, full)
+	}
+}
+
+// TestManyRounds: without a trace, a run of a billion rounds on the
+// emissions case ends at once, in constant memory, at the positions the
+// traced run's cycle predicts: the first round t whose positions repeat
+// those of a round t0 < t gives the positions after R rounds as those
+// after t0 + (R − t0) mod (t − t0).
+func TestManyRounds(t *testing.T) {
+	in := testdataEmissions(t)
+	tr, _ := run(t, in, parley.Options{Rounds: 300})
+	t0, period := -1, 0
+	for r := 1; r < len(tr.Trace) && t0 < 0; r++ {
+		for r0 := 0; r0 < r; r0++ {
+			if slices.Equal(tr.Trace[r], tr.Trace[r0]) {
+				t0, period = r0, r-r0
+				break
+			}
+		}
+	}
+	if t0 < 0 {
+		t.Fatal("the emissions case does not cycle within 300 rounds")
+	}
+	t.Logf("positions after round %d repeat those after round %d", t0+period, t0)
+	for _, rounds := range []int{1_000_000_000, 1_000_000_001, 1_000_000_002} {
+		want := tr.Trace[t0+(rounds-t0)%period]
+		var got *parley.Result
+		allocs := testing.AllocsPerRun(1, func() { got, _ = run(t, in, parley.Options{Rounds: rounds, NoTrace: true}) })
+		if g := got.Turns[len(got.Turns)-1]; g != rounds {
+			t.Errorf("%d rounds: final turn %d", rounds, g)
+		}
+		if !slices.Equal(got.Final(), want) {
+			t.Errorf("%d rounds: positions %v, want %v", rounds, got.Final(), want)
+		}
+		if allocs > 100 {
+			t.Errorf("%d rounds: %g allocations", rounds, allocs)
+		}
 	}
 }
 

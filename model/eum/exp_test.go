@@ -18,6 +18,9 @@ func ulpsApart(a, b float64) float64 {
 // bigExp is e^t to 200 bits, from its Taylor series after halving t
 // until it is small, then squaring back.
 func bigExp(t float64) float64 {
+	if t == 0 {
+		return 1 // the halving below would never end
+	}
 	const prec = 200
 	x := new(big.Float).SetPrec(prec).SetFloat64(t)
 	halvings := 0

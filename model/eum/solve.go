@@ -55,10 +55,13 @@ type workspace struct {
 	outcomeIdx   []int
 
 	// hist holds, when cycles are looked for, each issue's players'
-	// positions after every round played: issue k's rows start at
-	// (rounds+1)·off[k] and row t (t = 0 is the input) holds its n_k
-	// players' positions after round t.
-	hist []float64
+	// positions after the last histLen rounds played, in a ring: issue k's
+	// rows start at histLen·off[k], and the positions after round t (t = 0
+	// is the input) are in row t mod histLen, while t is among the last
+	// histLen rounds. histLen is min(rounds, maxPeriod) + 1, so memory does
+	// not grow with the rounds asked for.
+	hist    []float64
+	histLen int
 }
 
 // pairCache holds an issue's distinct positions in its last round and
@@ -152,41 +155,49 @@ func (ws *workspace) setup(in *parley.Instance, rounds int, cycles bool) {
 		c.lf = grow(c.lf, maxN*maxN)
 	}
 	if cycles {
-		ws.hist = grow(ws.hist, (rounds+1)*len(ws.players))
+		ws.histLen = min(rounds, maxPeriod) + 1
+		ws.hist = grow(ws.hist, ws.histLen*len(ws.players))
 	}
 	for k := 0; k < m; k++ {
 		ws.load(in, k)
 		ws.issue[k].median = parley.WeightedMedian(ws.x[:ws.n], ws.w[:ws.n], ws.medIdx)
 		if cycles {
-			copy(ws.histRow(rounds, k, 0), ws.x[:ws.n])
+			copy(ws.histRow(k, 0), ws.x[:ws.n])
 		}
 	}
 }
 
-// histRow is row t of issue k's history (see workspace.hist).
-func (ws *workspace) histRow(rounds, k, t int) []float64 {
+// maxPeriod is the longest cycle the shortcut looks for (see cycle).
+// Flagship draws cycle with periods up to 9 within ten rounds; a bound
+// keeps the search and its memory constant however many rounds are asked
+// for.
+const maxPeriod = 64
+
+// histRow is the row of issue k's history that holds the positions after
+// round t (see workspace.hist).
+func (ws *workspace) histRow(k, t int) []float64 {
 	n := ws.off[k+1] - ws.off[k]
-	i := (rounds+1)*ws.off[k] + t*n
+	i := ws.histLen*ws.off[k] + (t%ws.histLen)*n
 	return ws.hist[i : i+n]
 }
 
 // cycle records the positions issue k's players hold after round t
-// (ws.next) and looks for the same positions after an earlier round t0.
-// A round is a function of the positions it starts from alone (the range
-// is fixed for the run and the median is that of the positions), so from
-// then on the game repeats with period t − t0, and the positions after the
-// last round are those after round t0 + (rounds − t0) mod (t − t0). If so,
-// cycle writes them to cur and reports true. Positions are compared bit
-// for bit, so the shortcut changes no result.
+// (ws.next) and looks for the same positions after an earlier round t0,
+// at most maxPeriod rounds back. A round is a function of the positions
+// it starts from alone (the range is fixed for the run and the median is
+// that of the positions), so from then on the game repeats with period
+// t − t0, and the positions after the last round are those after round
+// t0 + (rounds − t0) mod (t − t0), a round between t0 and t, so still in
+// the history. If so, cycle writes them to cur and reports true. Positions
+// are compared bit for bit, so the shortcut changes no result.
 func (ws *workspace) cycle(rounds, m, k, t int) bool {
-	n := ws.n
-	row := ws.histRow(rounds, k, t)
-	copy(row, ws.next[:n])
-	for t0 := t - 1; t0 >= 0; t0-- {
-		if !sameBits(ws.histRow(rounds, k, t0), row) {
+	row := ws.histRow(k, t)
+	copy(row, ws.next[:ws.n])
+	for t0 := t - 1; t0 >= 0 && t0 >= t-maxPeriod; t0-- {
+		if !sameBits(ws.histRow(k, t0), row) {
 			continue
 		}
-		final := ws.histRow(rounds, k, t0+(rounds-t0)%(t-t0))
+		final := ws.histRow(k, t0+(rounds-t0)%(t-t0))
 		for i, a := range ws.players[ws.off[k]:ws.off[k+1]] {
 			ws.cur[a*m+k] = final[i]
 		}
