@@ -246,26 +246,36 @@ func (db *DB) CancelRun(ctx context.Context, id string) (*store.Run, error) {
 // to stop, and its worker finds the run no longer running when it
 // finishes.
 func (db *DB) cancelJobs(ctx context.Context, tx *sql.Tx, id string, jobID int64) error {
-	rows, err := tx.QueryContext(ctx, `SELECT job_id FROM run_shards WHERE run_id = $1 AND result IS NULL ORDER BY shard`, id)
+	jobs, err := jobIDs(ctx, tx, `SELECT job_id FROM run_shards WHERE run_id = $1 AND result IS NULL ORDER BY shard`, id)
 	if err != nil {
-		return err
-	}
-	var jobs []int64
-	for rows.Next() {
-		var j int64
-		if err := rows.Scan(&j); err != nil {
-			rows.Close()
-			return err
-		}
-		jobs = append(jobs, j)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	if jobID != 0 {
 		jobs = append(jobs, jobID)
 	}
+	return db.cancel(ctx, tx, jobs)
+}
+
+// jobIDs returns the job ids a query selects.
+func jobIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var jobs []int64
+	for rows.Next() {
+		var j int64
+		if err := rows.Scan(&j); err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs, rows.Err()
+}
+
+// cancel cancels jobs in tx; a job River no longer has is already gone.
+func (db *DB) cancel(ctx context.Context, tx *sql.Tx, jobs []int64) error {
 	for _, j := range jobs {
 		if _, err := db.insert.JobCancelTx(ctx, tx, j); err != nil && !errors.Is(err, river.ErrNotFound) {
 			return fmt.Errorf("cancel job: %w", err)

@@ -270,29 +270,11 @@ func (a mergeArgs) runID() string { return a.RunID }
 // cancelOthers cancels the jobs of run id's shards that are not done,
 // except job self.
 func (db *DB) cancelOthers(ctx context.Context, tx *sql.Tx, id string, self int64) error {
-	rows, err := tx.QueryContext(ctx, `SELECT job_id FROM run_shards WHERE run_id = $1 AND result IS NULL AND job_id <> $2`, id, self)
+	jobs, err := jobIDs(ctx, tx, `SELECT job_id FROM run_shards WHERE run_id = $1 AND result IS NULL AND job_id <> $2`, id, self)
 	if err != nil {
 		return err
 	}
-	var jobs []int64
-	for rows.Next() {
-		var j int64
-		if err := rows.Scan(&j); err != nil {
-			rows.Close()
-			return err
-		}
-		jobs = append(jobs, j)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, j := range jobs {
-		if _, err := db.insert.JobCancelTx(ctx, tx, j); err != nil && !errors.Is(err, river.ErrNotFound) {
-			return fmt.Errorf("cancel job: %w", err)
-		}
-	}
-	return nil
+	return db.cancel(ctx, tx, jobs)
 }
 
 // shardWorker executes parley.shard jobs: one shard of a sharded run.
