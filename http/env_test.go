@@ -4,18 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/parley-forecast/parley"
 	httpapi "github.com/parley-forecast/parley/http"
 	"github.com/parley-forecast/parley/postgres"
@@ -47,7 +44,7 @@ type envOpts struct {
 	publicRead bool
 	noWorkers  bool
 	// dsn, when set, is a PostgreSQL database to use instead of a fresh
-	// SQLite file (see freshPostgres).
+	// SQLite file (see pgtest.Fresh).
 	dsn string
 }
 
@@ -208,38 +205,4 @@ func (e *env) waitRun(id string) httpapi.Run {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// freshPostgres makes an empty database on the TEST_PG_DSN server, dropped
-// when the test ends, and returns its URL; it skips the test without
-// TEST_PG_DSN.
-func freshPostgres(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv("TEST_PG_DSN")
-	if dsn == "" {
-		t.Skip("TEST_PG_DSN is not set (see .ci/postgres.sh)")
-	}
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
-	name := fmt.Sprintf("parley_http_%d", time.Now().UnixNano())
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(ctx, dsn)
-		if err == nil {
-			_, _ = c.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)")
-			c.Close(ctx)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/parley-forecast/parley/internal/pgtest"
+
 	httpapi "github.com/parley-forecast/parley/http"
 	"github.com/parley-forecast/parley/models"
 	"github.com/parley-forecast/parley/store"
@@ -19,7 +21,7 @@ import (
 // and K = 3; that each shard is stored once; and that progress shows.
 func TestSweepMatchesOneProcess(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) { testSweepMatches(t, newEnv(t, envOpts{})) })
-	t.Run("postgres", func(t *testing.T) { testSweepMatches(t, newEnv(t, envOpts{dsn: freshPostgres(t)})) })
+	t.Run("postgres", func(t *testing.T) { testSweepMatches(t, newEnv(t, envOpts{dsn: pgtest.Fresh(t)})) })
 }
 
 func createRanges(t *testing.T, e *env) string {

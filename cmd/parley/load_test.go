@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-forecast/parley/internal/pgtest"
+
 	"github.com/parley-forecast/parley/models"
 )
 
@@ -42,7 +44,7 @@ func TestLoad(t *testing.T) {
 		loadOne(t, bin, "SQLite", filepath.Join(t.TempDir(), "parley.db"), clients, duration)
 	})
 	t.Run("postgres", func(t *testing.T) {
-		loadOne(t, bin, "PostgreSQL", freshPostgres(t), clients, duration)
+		loadOne(t, bin, "PostgreSQL", pgtest.Fresh(t), clients, duration)
 	})
 }
 

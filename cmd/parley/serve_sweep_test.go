@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-forecast/parley/internal/pgtest"
+
 	"github.com/parley-forecast/parley/postgres"
 	"github.com/parley-forecast/parley/sqlite"
 )
@@ -31,7 +33,7 @@ func TestServeSweepResumesAfterSIGKILL(t *testing.T) {
 		testSweepResume(t, bin, filepath.Join(t.TempDir(), "parley.db"))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		testSweepResume(t, bin, freshPostgres(t))
+		testSweepResume(t, bin, pgtest.Fresh(t))
 	})
 }
 

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,7 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/parley-forecast/parley/internal/pgtest"
+
 	"github.com/parley-forecast/parley/postgres"
 	"github.com/parley-forecast/parley/sqlite"
 )
@@ -187,35 +187,6 @@ func parleyCmd(t *testing.T, bin string, args ...string) string {
 	return stdout.String()
 }
 
-// freshPostgres makes an empty database on the TEST_PG_DSN server.
-func freshPostgres(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv("TEST_PG_DSN")
-	if dsn == "" {
-		t.Skip("TEST_PG_DSN is not set (see .ci/postgres.sh)")
-	}
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
-	name := fmt.Sprintf("parley_kill_%d", time.Now().UnixNano())
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(ctx, dsn)
-		if err == nil {
-			_, _ = c.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)")
-			c.Close(ctx)
-		}
-	})
-	u, _ := url.Parse(dsn)
-	u.Path = "/" + name
-	return u.String()
-}
-
 // Ensure a server killed with SIGKILL while runs are in progress loses
 // none of them: after a restart every run finishes, with one result
 // each, and the interrupted runs show a second attempt.
@@ -228,7 +199,7 @@ func TestServeResumesAfterSIGKILL(t *testing.T) {
 		testResume(t, bin, filepath.Join(t.TempDir(), "parley.db"))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		testResume(t, bin, freshPostgres(t))
+		testResume(t, bin, pgtest.Fresh(t))
 	})
 }
 
