@@ -716,8 +716,8 @@ func TestSweep(t *testing.T) {
 	}
 }
 
-// TestPhoneWidth checks the editor and the run page at phone width: the
-// page does not scroll sideways.
+// TestPhoneWidth checks the form and the run page (with a sweep's fields)
+// at phone width: the page does not scroll sideways.
 func TestPhoneWidth(t *testing.T) {
 	url, token := server(t)
 	id := upload(t, url, token)
@@ -737,4 +737,17 @@ func TestPhoneWidth(t *testing.T) {
 		t.Errorf("evidence footer %q, want the source title", s)
 	}
 	screenshot(t, ctx, "view-phone-form.png")
+
+	// The run page with a sweep's fields shown wraps them too.
+	do(t, ctx, "open the run page at phone width",
+		chromedp.Navigate(url+"/#/s/"+id+"/run"),
+		chromedp.WaitVisible(chromedp.CSS("#analysis")),
+		choose("#analysis", "sweep"),
+		chromedp.WaitVisible(chromedp.CSS("#sweep-shards")),
+	)
+	over, err = chromedp.Run(ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth - window.innerWidth`))
+	if err != nil || over > 1 {
+		t.Errorf("the run page with a sweep's fields is %v px wider than the phone (%v)", over, err)
+	}
+	screenshot(t, ctx, "view-phone-sweep.png")
 }
