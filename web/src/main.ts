@@ -322,9 +322,9 @@ function runView(body: HTMLElement, doc: ScenarioDocument): void {
   const [ml, model] = select("model", "Model", models!.map((m) => [m.name, m.name]), "eum");
   const [al, analysis] = select("analysis", "Run", [["model", "the model"], ...kinds!.map((k): [string, string] => [k.name, k.name])]);
   const [vl, variant] = select("variant", "Variant", [["", "base"], ...(sc.variants ?? []).map((v): [string, string] => [v.id, v.id])]);
-  // The options sensitivity and strategy need, shown only for them.
-  // A sweep runs simulate or sensitivity as K shard jobs; it takes that
-  // analysis's fields below and the number of shards.
+  // The options simulate, sensitivity, strategy and sweep need, shown only
+  // for them. A sweep runs simulate or sensitivity as K shard jobs: it
+  // shows that analysis's fields and the number of shards.
   const [swl, sweepOf] = select("sweep-analysis", "Sweep of", [["simulate", "simulate"], ["sensitivity", "sensitivity"]]);
   const shl = h("label", { for: "sweep-shards" }, "Shards");
   const shards = h("input", { id: "sweep-shards", type: "number", min: "1", max: "256", step: "1", value: "4", inputmode: "numeric" });
