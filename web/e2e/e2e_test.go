@@ -1,7 +1,9 @@
 // Package e2e drives the workbench in Debian's chromium with chromedp: it
 // starts the server in-process on a temporary SQLite database, opens the
 // flagship scenario, breaks a salience and sees the error at its line,
-// runs eum and sees the trajectory chart, and compares two variants.
+// runs eum and sees the trajectory chart, compares two variants, runs the
+// analyses, and runs sweeps, checking their shard progress and that their
+// results are drawn as the one-job analyses' are.
 // Screenshots are written to artifacts/ (or $PARLEY_E2E_ARTIFACTS).
 //
 // The tests skip when the bundle is not built (make web) or chromium is
@@ -60,7 +62,8 @@ func chromium(t *testing.T) string {
 }
 
 // server starts parley's API and workbench on 127.0.0.1 with a fresh
-// database, two workers and a token; it returns the URL and the token.
+// database, two workers (which also run sweeps' shards and merges, as
+// parley serve's do) and a token; it returns the URL and the token.
 func server(t *testing.T) (string, string) {
 	t.Helper()
 	if !web.Built() {
@@ -74,7 +77,8 @@ func server(t *testing.T) (string, string) {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Work(ctx, store.WorkConfig{Execute: runner.ExecuteRun, Workers: 2, PollInterval: 20 * time.Millisecond}); err != nil {
+	if err := db.Work(ctx, store.WorkConfig{Execute: runner.ExecuteRun, ExecuteShard: runner.ExecuteShard, Merge: runner.MergeShards,
+		Workers: 2, PollInterval: 20 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
 	_, secret, err := db.CreateToken(ctx, "e2e")
@@ -228,6 +232,12 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 		body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
 		t.Fatalf("%s: %v\npage text:\n%s", what, err, body)
 	}
+}
+
+// choose sets a select's value as a person would, change event included,
+// so that the form shows the analysis's option fields.
+func choose(sel, v string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.value = %q; e.dispatchEvent(new Event("change")); })()`, sel, v))
 }
 
 func TestWorkbench(t *testing.T) {
@@ -447,11 +457,6 @@ func TestSensitivityStrategy(t *testing.T) {
 		chromedp.Navigate(url+"/"),
 		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`sessionStorage.setItem("parley.token", %q)`, token)),
 	)
-	// choose sets a select's value as a person would, change event included,
-	// so that the form shows the analysis's option fields.
-	choose := func(sel, v string) chromedp.Action[chromedp.Void] {
-		return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.value = %q; e.dispatchEvent(new Event("change")); })()`, sel, v))
-	}
 	rows := func(sel string) int {
 		t.Helper()
 		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
@@ -539,8 +544,180 @@ func TestSensitivityStrategy(t *testing.T) {
 	screenshot(t, ctx, "strategy.png")
 }
 
-// TestPhoneWidth checks the editor and the run page at phone width: the
-// page does not scroll sideways.
+// TestSweep starts sweeps from the run page, simulate (200 draws) and
+// Morris sensitivity (4 trajectories), each in 3 shards, and checks that
+// the shard count shown while they run only rises and ends at 3 of 3, and
+// that each result is drawn exactly as the one-job analysis with the same
+// options draws its result: the same charts, pixel for pixel, and the
+// same tables. (The server's own tests check that the result documents
+// are byte-identical; this checks the workbench draws a sweep's with the
+// code that draws the analysis's.)
+func TestSweep(t *testing.T) {
+	url, token := server(t)
+	id := upload(t, url, token)
+	ctx := browser(t, 1280, 800)
+	do(t, ctx, "open with the token",
+		chromedp.Navigate(url+"/"),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`sessionStorage.setItem("parley.token", %q)`, token)),
+	)
+	open := func(what string) {
+		do(t, ctx, "open the run page for "+what,
+			chromedp.Navigate(url+"/#/"),
+			chromedp.WaitNotPresent(chromedp.CSS("#analysis")),
+			chromedp.Navigate(url+"/#/s/"+id+"/run"),
+			chromedp.WaitVisible(chromedp.CSS("#analysis")),
+		)
+	}
+	// drawn describes what #results shows, but for the sweep's own note:
+	// each chart's kind, issue, description and a hash of its canvas's
+	// pixels, each table's text, and the other notes.
+	drawn := func() []string {
+		t.Helper()
+		d, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+			const hash = (s) => { let h = 2166136261; for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0; return h.toString(16); };
+			const out = [];
+			for (const el of document.querySelectorAll("#results .chart")) {
+				const c = el.querySelector("canvas");
+				out.push("chart " + el.dataset.kind + " " + el.dataset.issue + " " + el.getAttribute("aria-label") + " " + (c ? c.width + "x" + c.height + " " + hash(c.toDataURL()) : "no canvas"));
+			}
+			for (const el of document.querySelectorAll("#results table")) out.push("table " + el.innerText);
+			for (const el of document.querySelectorAll("#results .note:not(.sweep)")) out.push("note " + el.textContent);
+			return out;
+		})()`))
+		if err != nil {
+			t.Fatalf("read the results: %v", err)
+		}
+		return d
+	}
+	// watch records every text #shards shows from now on.
+	watch := chromedp.Evaluate[chromedp.Void](`(() => {
+		window.shardsSeen = [];
+		const el = document.querySelector("#shards");
+		new MutationObserver(() => {
+			const s = el.hidden ? "" : el.textContent;
+			if (s && window.shardsSeen[window.shardsSeen.length - 1] !== s) window.shardsSeen.push(s);
+		}).observe(el, { childList: true, characterData: true, subtree: true, attributes: true });
+	})()`)
+	checkShards := func(what string) {
+		t.Helper()
+		seen, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.shardsSeen`))
+		if err != nil {
+			t.Fatalf("%s: read the shard counts: %v", what, err)
+		}
+		last := -1
+		for _, s := range seen {
+			var done, k int
+			if _, err := fmt.Sscanf(s, "%d of %d shards done", &done, &k); err != nil || k != 3 || done < last || done > 3 {
+				t.Errorf("%s: shard counts shown %q: want rising counts of 3 shards", what, seen)
+				break
+			}
+			last = done
+		}
+		if last != 3 {
+			t.Errorf("%s: shard counts shown %q, want them to end at 3 of 3", what, seen)
+		}
+		if s := text(t, ctx, "#shards"); s != "3 of 3 shards done" {
+			t.Errorf("%s: #shards says %q after the run, want 3 of 3 shards done", what, s)
+		}
+		if s := text(t, ctx, "#results .note.sweep"); !strings.Contains(s, "3 shards") {
+			t.Errorf("%s: sweep note %q does not say 3 shards", what, s)
+		}
+	}
+	same := func(what string, one, sweep []string) {
+		t.Helper()
+		if len(one) == 0 {
+			t.Fatalf("%s: nothing drawn", what)
+		}
+		if strings.Join(one, "\n") != strings.Join(sweep, "\n") {
+			t.Errorf("%s: the sweep is drawn differently from the one-job run:\none job:\n%s\nsweep:\n%s", what, strings.Join(one, "\n"), strings.Join(sweep, "\n"))
+		}
+	}
+
+	// simulate, 200 draws: one job, then a sweep of 3 shards.
+	const dist = `.chart[data-kind="distribution"][data-issue="nuclear"] canvas`
+	open("simulate")
+	do(t, ctx, "run simulate with 200 draws",
+		choose("#analysis", "simulate"),
+		chromedp.WaitVisible(chromedp.CSS("#sim-draws")),
+		chromedp.SetValue(chromedp.CSS("#sim-draws"), "200"),
+		chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(dist)),
+	)
+	one := drawn()
+	open("a simulate sweep")
+	do(t, ctx, "run a simulate sweep of 3 shards",
+		choose("#analysis", "sweep"),
+		chromedp.WaitVisible(chromedp.CSS("#sweep-shards")),
+		choose("#sweep-analysis", "simulate"),
+		chromedp.WaitVisible(chromedp.CSS("#sim-draws")),
+		chromedp.SetValue(chromedp.CSS("#sim-draws"), "200"),
+		chromedp.SetValue(chromedp.CSS("#sweep-shards"), "3"),
+		watch,
+		chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#results .note.sweep")),
+		chromedp.WaitVisible(chromedp.CSS(dist)),
+	)
+	checkShards("simulate sweep")
+	if n := inked(t, ctx, dist); n < 2000 {
+		t.Errorf("simulate sweep: the nuclear distribution has %d inked pixels", n)
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#results .chart[data-kind="questions"] canvas').length`)); n != 1 {
+		t.Errorf("simulate sweep: %d question charts, want 1", n)
+	}
+	same("simulate sweep", one, drawn())
+	screenshot(t, ctx, "sweep-simulate.png")
+
+	// sensitivity, Morris with 4 trajectories (about 500 model runs): one
+	// job, then a sweep of 3 shards.
+	const table = `table[data-kind="sensitivity"][data-output="issue:nuclear"] tbody tr`
+	open("sensitivity")
+	do(t, ctx, "run sensitivity",
+		choose("#analysis", "sensitivity"),
+		chromedp.WaitVisible(chromedp.CSS("#sens-method")),
+		choose("#sens-method", "morris"),
+		chromedp.SetValue(chromedp.CSS("#sens-draws"), "4"),
+		chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(table)),
+	)
+	one = drawn()
+	open("a sensitivity sweep")
+	do(t, ctx, "run a sensitivity sweep of 3 shards",
+		choose("#analysis", "sweep"),
+		chromedp.WaitVisible(chromedp.CSS("#sweep-shards")),
+		choose("#sweep-analysis", "sensitivity"),
+		chromedp.WaitVisible(chromedp.CSS("#sens-method")),
+		choose("#sens-method", "morris"),
+		chromedp.SetValue(chromedp.CSS("#sens-draws"), "4"),
+		chromedp.SetValue(chromedp.CSS("#sweep-shards"), "3"),
+		watch,
+		chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#results .note.sweep")),
+		chromedp.WaitVisible(chromedp.CSS(table)),
+	)
+	checkShards("sensitivity sweep")
+	if h := text(t, ctx, `table[data-kind="sensitivity"][data-output="issue:nuclear"] thead`); !strings.Contains(h, "μ*") {
+		t.Errorf("sensitivity sweep: table head %q has no μ* column", h)
+	}
+	same("sensitivity sweep", one, drawn())
+	screenshot(t, ctx, "sweep-sensitivity.png")
+
+	// A refused sweep says which option is wrong: 3 shards for 2 draws.
+	open("a refused sweep")
+	do(t, ctx, "ask for more shards than draws",
+		choose("#analysis", "sweep"),
+		chromedp.WaitVisible(chromedp.CSS("#sweep-shards")),
+		chromedp.SetValue(chromedp.CSS("#sim-draws"), "2"),
+		chromedp.SetValue(chromedp.CSS("#sweep-shards"), "3"),
+		chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#status.error")),
+	)
+	if s := text(t, ctx, "#status"); !strings.Contains(s, "options.shards") || !strings.Contains(s, "3 shards for 2") {
+		t.Errorf("refused sweep: status %q, want the shards option and why", s)
+	}
+}
+
+// TestPhoneWidth checks the form and the run page (with a sweep's fields)
+// at phone width: the page does not scroll sideways.
 func TestPhoneWidth(t *testing.T) {
 	url, token := server(t)
 	id := upload(t, url, token)
@@ -560,4 +737,17 @@ func TestPhoneWidth(t *testing.T) {
 		t.Errorf("evidence footer %q, want the source title", s)
 	}
 	screenshot(t, ctx, "view-phone-form.png")
+
+	// The run page with a sweep's fields shown wraps them too.
+	do(t, ctx, "open the run page at phone width",
+		chromedp.Navigate(url+"/#/s/"+id+"/run"),
+		chromedp.WaitVisible(chromedp.CSS("#analysis")),
+		choose("#analysis", "sweep"),
+		chromedp.WaitVisible(chromedp.CSS("#sweep-shards")),
+	)
+	over, err = chromedp.Run(ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth - window.innerWidth`))
+	if err != nil || over > 1 {
+		t.Errorf("the run page with a sweep's fields is %v px wider than the phone (%v)", over, err)
+	}
+	screenshot(t, ctx, "view-phone-sweep.png")
 }

@@ -116,6 +116,10 @@ export interface Run {
   model: string;
   analysis: string;
   run_ms?: number;
+  /** The request as accepted (model, variant, seed, options…). */
+  request?: any;
+  /** A sweep's shard jobs K and how many are stored; absent for other runs. */
+  progress?: { shards: number; shards_done: number };
   result?: any;
 }
 export interface RunRequest {

@@ -20,11 +20,15 @@ function say(msg: string, error = false): void {
   statusEl.classList.toggle("error", error);
 }
 
-function explain(e: unknown): string {
+// explain says what went wrong; with fields, it adds each field a refused
+// request names (the editor lists a document's errors itself).
+function explain(e: unknown, fields = false): string {
   if (e instanceof APIError) {
     const p = e.problem;
     if (p.status === 401) return `${p.detail ?? "Unauthorized"} — enter an API token above.`;
-    return p.detail ?? p.title;
+    // A refused request names each field at fault: say which and why.
+    const errs = (fields ? p.errors ?? [] : []).map((d) => `${d.location ? d.location.replace(/^body\./, "") + ": " : ""}${d.message}`);
+    return errs.length ? `${p.detail ?? p.title}: ${errs.join("; ")}` : p.detail ?? p.title;
   }
   return e instanceof Error ? e.message : String(e);
 }
@@ -286,7 +290,31 @@ function select(id: string, label: string, options: [string, string][], value = 
 }
 
 function progressText(r: Run, ms: number): string {
-  return `${r.analysis === "model" ? r.model : r.analysis}: ${r.status} (${(ms / 1000).toFixed(1)} s)`;
+  const shards = r.progress ? `, ${shardsText(r)}` : "";
+  return `${r.analysis === "model" ? r.model : r.analysis}: ${r.status}${shards} (${(ms / 1000).toFixed(1)} s)`;
+}
+
+/** A sweep's progress: "2 of 3 shards done". */
+function shardsText(r: Run): string {
+  return r.progress ? `${r.progress.shards_done} of ${r.progress.shards} shards done` : "";
+}
+
+/** What a sweep ran: the analysis named in its request, else told by the result's shape. */
+function sweepKind(run: Run): "simulate" | "sensitivity" {
+  const a = run.request?.options?.analysis;
+  if (a === "simulate" || a === "sensitivity") return a;
+  return Array.isArray(run.result?.outputs) ? "sensitivity" : "simulate";
+}
+
+/** wholeNumber reads a whole number from 1 to max, or says what is wrong and returns undefined. */
+function wholeNumber(inp: HTMLInputElement, what: string, max: number): number | undefined {
+  const n = Number(inp.value);
+  if (inp.value.trim() === "" || !Number.isInteger(n) || n < 1 || n > max) {
+    say(`${what} must be a whole number from 1 to ${max.toLocaleString("en")}.`, true);
+    inp.focus();
+    return undefined;
+  }
+  return n;
 }
 
 function runView(body: HTMLElement, doc: ScenarioDocument): void {
@@ -294,7 +322,17 @@ function runView(body: HTMLElement, doc: ScenarioDocument): void {
   const [ml, model] = select("model", "Model", models!.map((m) => [m.name, m.name]), "eum");
   const [al, analysis] = select("analysis", "Run", [["model", "the model"], ...kinds!.map((k): [string, string] => [k.name, k.name])]);
   const [vl, variant] = select("variant", "Variant", [["", "base"], ...(sc.variants ?? []).map((v): [string, string] => [v.id, v.id])]);
-  // The options sensitivity and strategy need, shown only for them.
+  // The options simulate, sensitivity, strategy and sweep need, shown only
+  // for them. A sweep runs simulate or sensitivity as K shard jobs: it
+  // shows that analysis's fields and the number of shards.
+  const [swl, sweepOf] = select("sweep-analysis", "Sweep of", [["simulate", "simulate"], ["sensitivity", "sensitivity"]]);
+  const shl = h("label", { for: "sweep-shards" }, "Shards");
+  const shards = h("input", { id: "sweep-shards", type: "number", min: "1", max: "256", step: "1", value: "4", inputmode: "numeric" });
+  shards.title = "Shard jobs K (at most 256), shared by the workers of every server; K never changes the result";
+  const sdl = h("label", { for: "sim-draws" }, "Draws");
+  const simDraws = h("input", { id: "sim-draws", type: "number", min: "1", step: "1", value: "2000", inputmode: "numeric" });
+  simDraws.title = "Monte Carlo draws (at most 10,000,000; in a sweep at most 1,000,000,000)";
+  const [dsl, dist] = select("sim-dist", "Distribution", [["triangular", "triangular"], ["uniform", "uniform"]]);
   const [mtl, method] = select("sens-method", "Method", [["morris", "Morris (μ*)"], ["sobol", "Sobol (S1, ST)"]]);
   const dl = h("label", { for: "sens-draws" }, "Draws");
   const draws = h("input", { id: "sens-draws", type: "number", min: "1", step: "1", value: "10", inputmode: "numeric" });
@@ -302,20 +340,38 @@ function runView(body: HTMLElement, doc: ScenarioDocument): void {
   method.addEventListener("change", () => (draws.value = method.value === "sobol" ? "256" : "10"));
   const [acl, actor] = select("strat-actor", "Actor", sc.actors.map((a): [string, string] => [a.id, a.name]));
   const [ql, question] = select("strat-question", "Question", (sc.questions ?? []).map((q): [string, string] => [q.id, q.id]));
+  const sweepOpts = h("span", { class: "options", "data-for": "sweep" }, swl, sweepOf, shl, shards);
+  const simOpts = h("span", { class: "options", "data-for": "simulate" }, sdl, simDraws, dsl, dist);
   const sensOpts = h("span", { class: "options", "data-for": "sensitivity" }, mtl, method, dl, draws);
   const stratOpts = h("span", { class: "options", "data-for": "strategy" }, acl, actor, ql, question);
   const showOptions = () => {
-    sensOpts.hidden = analysis.value !== "sensitivity";
+    const inner = analysis.value === "sweep" ? sweepOf.value : analysis.value;
+    sweepOpts.hidden = analysis.value !== "sweep";
+    simOpts.hidden = inner !== "simulate";
+    sensOpts.hidden = inner !== "sensitivity";
     stratOpts.hidden = analysis.value !== "strategy";
   };
   analysis.addEventListener("change", showOptions);
+  sweepOf.addEventListener("change", showOptions);
   showOptions();
   const go = h("button", { type: "submit" }, "Run");
   const cancel = h("button", { type: "button", disabled: "" }, "Cancel");
   const prog = h("progress", { "aria-label": "run progress" });
   prog.hidden = true;
+  // A sweep's shards done of K: kept after the run ends. The status line
+  // (a live region) announces the same count.
+  const shardsDone = h("span", { class: "note", id: "shards" });
+  shardsDone.hidden = true;
   const out = h("div", { class: "results", id: "results" });
-  const form = h("form", { class: "controls" }, ml, model, al, analysis, vl, variant, sensOpts, stratOpts, go, cancel, prog);
+  const form = h("form", { class: "controls" }, ml, model, al, analysis, vl, variant, sweepOpts, simOpts, sensOpts, stratOpts, go, cancel, prog, shardsDone);
+  const progress = (r: Run, ms: number) => {
+    say(progressText(r, ms));
+    if (!r.progress) return;
+    prog.max = Math.max(r.progress.shards, 1);
+    prog.value = r.progress.shards_done;
+    shardsDone.textContent = shardsText(r);
+    shardsDone.hidden = false;
+  };
   let abort: AbortController | undefined;
   cancel.addEventListener("click", () => abort?.abort());
   form.addEventListener("submit", async (ev) => {
@@ -325,24 +381,39 @@ function runView(body: HTMLElement, doc: ScenarioDocument): void {
     abort = new AbortController();
     go.disabled = true;
     cancel.disabled = false;
+    prog.removeAttribute("value"); // indeterminate until a sweep reports its shards
     prog.hidden = false;
+    shardsDone.hidden = true;
+    shardsDone.textContent = "";
+    const sweeping = analysis.value === "sweep";
     try {
+      // The options of simulate and sensitivity, alone or in a sweep.
+      const simOptions = () => {
+        const n = wholeNumber(simDraws, "Draws", sweeping ? 1e9 : 1e7);
+        return n === undefined ? undefined : { draws: n, dist: dist.value };
+      };
+      const sensOptions = () => {
+        const n = wholeNumber(draws, "Draws", method.value === "sobol" ? 65536 : 10000);
+        return n === undefined ? undefined : { method: method.value, draws: n };
+      };
       let options: Record<string, unknown> | undefined;
       switch (analysis.value) {
         case "simulate":
-          options = { draws: 2000 };
+          options = simOptions();
+          if (!options) return;
           break;
         case "compare":
           options = { draws: 500 };
           break;
-        case "sensitivity": {
-          const n = Number(draws.value);
-          if (!Number.isInteger(n) || n < 1) {
-            say("Draws must be a whole number of at least 1.", true);
-            draws.focus();
-            return;
-          }
-          options = { method: method.value, draws: n };
+        case "sensitivity":
+          options = sensOptions();
+          if (!options) return;
+          break;
+        case "sweep": {
+          const k = wholeNumber(shards, "Shards", 256);
+          const inner = sweepOf.value === "sensitivity" ? sensOptions() : simOptions();
+          if (k === undefined || !inner) return;
+          options = { analysis: sweepOf.value, shards: k, ...inner };
           break;
         }
         case "strategy":
@@ -354,7 +425,7 @@ function runView(body: HTMLElement, doc: ScenarioDocument): void {
           break;
       }
       const req = { scenario: doc.id, version: doc.version, model: model.value, analysis: analysis.value, variant: analysis.value === "compare" ? undefined : variant.value || undefined, options };
-      const run = await runAndWait(req, (r, ms) => say(progressText(r, ms)), abort.signal);
+      const run = await runAndWait(req, progress, abort.signal);
       if (run.status !== "done") {
         say(`Run ${run.status}${run.error ? ": " + run.error : ""}`, true);
         return;
@@ -362,7 +433,7 @@ function runView(body: HTMLElement, doc: ScenarioDocument): void {
       say(`Done in ${(run.run_ms ?? 0).toFixed(0)} ms.`);
       showResult(out, run, sc);
     } catch (e) {
-      say(explain(e), true);
+      say(explain(e, true), true);
     } finally {
       go.disabled = false;
       cancel.disabled = true;
@@ -377,6 +448,15 @@ function names(sc: Scenario): Record<string, string> {
 }
 
 function showResult(out: HTMLElement, run: Run, sc: Scenario): void {
+  if (run.analysis === "sweep") {
+    // A sweep's merged result is the very document the one-job analysis
+    // returns, so it is drawn by the same code.
+    const kind = sweepKind(run);
+    const k = run.progress?.shards ?? run.request?.options?.shards;
+    out.append(h("p", { class: "note sweep", "data-kind": "sweep" }, `Sweep of ${kind}${k ? ` in ${k} shards` : ""}, merged: the same result as one ${kind} run with these options.`));
+    showResult(out, { ...run, analysis: kind }, sc);
+    return;
+  }
   const r = run.result;
   const grid = h("div", { class: "charts" });
   out.append(grid);
@@ -524,7 +604,7 @@ function compareView(body: HTMLElement, doc: ScenarioDocument): void {
       else say("Both runs done.");
       draw();
     } catch (e) {
-      say(explain(e), true);
+      say(explain(e, true), true);
     } finally {
       go.disabled = false;
     }
