@@ -246,6 +246,54 @@ func TestMalformedIDDoesNotCascade(t *testing.T) {
 	}
 }
 
+// A rejected id is reported once, at its declaration: not again where a
+// question's condition names it (it cannot parse there) nor as an actor
+// without stances.
+func TestRejectedIDReportedOnce(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(s *parley.Scenario)
+		paths []string // every diagnostic, errors and warnings
+	}{
+		{"issue id in a condition", func(s *parley.Scenario) {
+			s.Issues[0].ID = "the-deal"
+			for i := range s.Stances {
+				if s.Stances[i].Issue == "nuclear" {
+					s.Stances[i].Issue = "the-deal"
+				}
+			}
+			s.Variants = nil
+			s.Questions[0].When = "the-deal >= 50 and scope > 30"
+		}, []string{"issues[0].id"}},
+		{"dotted issue id alone", func(s *parley.Scenario) {
+			s.Issues[0].ID = "x.y"
+			s.Stances = s.Stances[3:]
+			s.Variants = nil
+			s.Questions[0].When = "x.y>0"
+		}, []string{"issues[0].id", "actors[2]"}},
+		{"actor id named nowhere else", func(s *parley.Scenario) {
+			s.Actors = append(s.Actors, parley.Actor{ID: "b/c", Name: "B", Capability: parley.Point(1)})
+		}, []string{"actors[3].id"}},
+		// A condition that fails for another reason is still reported.
+		{"other condition error", func(s *parley.Scenario) {
+			s.Issues[0].ID = "the-deal"
+			s.Stances, s.Variants = nil, nil
+			s.Questions[0].When = "the-deals = 1"
+		}, []string{"issues[0].id", "actors[0]", "actors[1]", "actors[2]", "questions[0].when"}},
+	}
+	for _, tt := range tests {
+		s := smallScenario()
+		tt.edit(s)
+		var got []string
+		for _, d := range s.Validate() {
+			got = append(got, d.Path)
+		}
+		if strings.Join(got, " ") != strings.Join(tt.paths, " ") {
+			t.Errorf("%s: diagnostics at %q, want %q:\n%v", tt.name, got, tt.paths, s.Validate())
+		}
+	}
+}
+
 func TestCheckQuotesInVariants(t *testing.T) {
 	s := smallScenario()
 	s.Variants[0].Changes = append(s.Variants[0].Changes, parley.Change{Op: parley.OpAddRelation,
