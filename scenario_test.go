@@ -1,6 +1,8 @@
 package parley_test
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -186,18 +188,47 @@ func TestCondition(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"":                 "empty condition",
-		"scope >= ":        "col 10: want an issue id or a number",
-		"scope = 3":        "col 7: \"=\" is not an operator",
-		"(scope > 1":       "missing \")\"",
-		"scope 3":          "want a comparison operator",
-		"3 > 4":            "needs an issue id",
-		"scope > 1 nuclea": "unexpected \"nuclea\"",
+		"":                                  "empty condition",
+		"scope >= ":                         "col 10: want an issue id or a number",
+		"scope = 3":                         "col 7: \"=\" is not an operator",
+		"(scope > 1":                        "col 1: this \"(\" is never closed: want \")\" before the end of the condition",
+		"x > 1 and (scope > 1 nuclear < 2)": "col 22: want \"and\", \"or\" or \")\", got \"nuclear\"",
+		"scope 3":                           "want a comparison operator",
+		"3 > 4":                             "needs an issue id",
+		"scope > 1 nuclea":                  "unexpected \"nuclea\"",
 	}
 	for src, want := range bad {
 		_, err := parley.ParseCondition(src)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseCondition(%q) error = %v, want it to contain %q", src, err, want)
+		}
+	}
+}
+
+// Condition errors carry their column apart from the message, so that
+// package scenario can place them in the file.
+func TestConditionErrorColumn(t *testing.T) {
+	tests := []struct {
+		src string
+		col int
+		msg string
+	}{
+		{"quota >= 33 and observrs => 5", 26, `"=" is not an operator: use "==" for equality or ">=", "<="`},
+		{"(a > 1", 1, `this "(" is never closed: want ")" before the end of the condition`},
+		{"é > 1 and", 10, `unexpected end of condition: want a comparison`},
+	}
+	for _, tt := range tests {
+		_, err := parley.ParseCondition(tt.src)
+		var ce *parley.ConditionError
+		if !errors.As(err, &ce) {
+			t.Errorf("ParseCondition(%q) error = %v (%T), want a *ConditionError", tt.src, err, err)
+			continue
+		}
+		if ce.Col != tt.col || ce.Msg != tt.msg {
+			t.Errorf("ParseCondition(%q) = col %d %q, want col %d %q", tt.src, ce.Col, ce.Msg, tt.col, tt.msg)
+		}
+		if want := fmt.Sprintf("col %d: %s", tt.col, tt.msg); err.Error() != want {
+			t.Errorf("ParseCondition(%q) error = %q, want %q", tt.src, err, want)
 		}
 	}
 }
