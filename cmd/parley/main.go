@@ -70,23 +70,20 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "Run 'parley --help' for usage.\n")
 		return exitUsage
 	}
-	fmt.Fprintf(stderr, "parley: %s\n", message(err))
+	fmt.Fprintln(stderr, message(err))
 	return exitFindings
 }
 
-// message renders an error for the user: Parley's own errors and
-// diagnostics in full, anything else as it is (file system errors already
-// name their file).
+// message renders an error for the user: diagnostics one per line, each
+// already naming its file:line:col (so with no "parley: " line above them),
+// anything else prefixed with "parley: " (file system errors already name
+// their file).
 func message(err error) string {
-	var pe *parley.Error
 	var ds parley.Diagnostics
-	switch {
-	case errors.As(err, &ds):
-		return "\n" + ds.Error()
-	case errors.As(err, &pe):
-		return err.Error()
+	if errors.As(err, &ds) && len(ds) > 0 {
+		return ds.Error()
 	}
-	return err.Error()
+	return "parley: " + err.Error()
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
