@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/parley-forecast/parley"
 	"github.com/spf13/cobra"
@@ -61,10 +62,21 @@ func summary(s *parley.Scenario, warnings int) string {
 	for _, r := range s.Relations {
 		quotes += len(r.Evidence)
 	}
-	out := fmt.Sprintf("%d actors, %d issues, %d stances, %d quotes, %d variants, %d questions",
-		len(s.Actors), len(s.Issues), len(s.Stances), quotes, len(s.Variants), len(s.Questions))
+	out := strings.Join([]string{
+		count(len(s.Actors), "actor"), count(len(s.Issues), "issue"), count(len(s.Stances), "stance"),
+		count(quotes, "quote"), count(len(s.Variants), "variant"), count(len(s.Questions), "question"),
+	}, ", ")
 	if warnings > 0 {
-		out += fmt.Sprintf(", %d warnings", warnings)
+		out += ", " + count(warnings, "warning")
 	}
 	return out
+}
+
+// count writes n with the noun, in the singular for 1 ("1 issue",
+// "2 issues", "0 issues"). Every noun it is given takes a plain "s".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
