@@ -45,6 +45,14 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
+// inputError marks a file named on the command line that cannot be read
+// (missing, unreadable): the command line is unusable, so it exits 2, but
+// its usage is not at fault, so no "parley --help" hint is printed.
+type inputError struct{ err error }
+
+func (e inputError) Error() string { return e.err.Error() }
+func (e inputError) Unwrap() error { return e.err }
+
 // exitError carries an exit status for an error that has already been
 // reported (validate's findings).
 type exitError struct{ code int }
@@ -62,6 +70,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	var ee exitError
 	if errors.As(err, &ee) {
 		return ee.code
+	}
+	var ie inputError
+	if errors.As(err, &ie) {
+		fmt.Fprintln(stderr, message(err))
+		return exitUsage
 	}
 	var ue usageError
 	// cobra reports an unknown subcommand as a plain error.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -26,7 +27,13 @@ Exit status: 0 when every file is clean (warnings allowed unless --strict),
 			for _, path := range files {
 				in, err := load(path, inputFormat)
 				if err != nil {
-					return usageError{err}
+					// An unknown or unguessable format is a usage error
+					// (load says so); a file that cannot be read is not.
+					var ue usageError
+					if errors.As(err, &ue) {
+						return err
+					}
+					return inputError{err}
 				}
 				ds := in.Diagnostics
 				ds.Sort()
