@@ -325,6 +325,32 @@ func TestRejectedIDReportedOnce(t *testing.T) {
 	}
 }
 
+// A reference by a name that was never declared is reported, and when one
+// declared id of that kind was rejected the message names it: the author
+// may have renamed the issue to an id that was then rejected.
+func TestUnknownReferenceNamesRejectedID(t *testing.T) {
+	s := smallScenario()
+	s.Issues[0].ID = "nuc-2" // stances and the question still say "nuclear"
+	s.Variants = nil
+	got := s.Validate().Errors().Error()
+	for _, want := range []string{
+		`issues[0].id: issue id "nuc-2" must match`,
+		`stances[0].issue: unknown issue "nuclear" (not declared; "nuc-2" was rejected as an id)`,
+		`questions[0].when: unknown issue "nuclear" (not declared; "nuc-2" was rejected as an id)`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+	// A close id is still suggested instead.
+	s = smallScenario()
+	s.Issues[0].ID = "nuclear-"
+	s.Variants = nil
+	if got := s.Validate().Errors().Error(); !strings.Contains(got, `unknown issue "nuclear" (did you mean "nuclear-"?)`) {
+		t.Errorf("want a suggestion in:\n%s", got)
+	}
+}
+
 func TestCheckQuotesInVariants(t *testing.T) {
 	s := smallScenario()
 	s.Variants[0].Changes = append(s.Variants[0].Changes, parley.Change{Op: parley.OpAddRelation,

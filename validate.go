@@ -117,7 +117,7 @@ func (s *Scenario) Validate() Diagnostics {
 		}
 		for _, id := range c.Issues() {
 			if issues[id] == nil {
-				ds.add(p+".when", "unknown issue %q%s", id, suggest(id, issueIDs(s)))
+				ds.add(p+".when", "unknown issue %q%s", id, suggestOrRejected(id, issueIDs(s), issueIDPattern))
 			}
 		}
 	}
@@ -353,7 +353,7 @@ func suggestMap(id string, m map[string]bool) string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	return suggest(id, keys)
+	return suggestOrRejected(id, keys, idPattern)
 }
 
 func suggestIssues(id string, m map[string]*Issue) string {
@@ -361,7 +361,28 @@ func suggestIssues(id string, m map[string]*Issue) string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	return suggest(id, keys)
+	return suggestOrRejected(id, keys, issueIDPattern)
+}
+
+// suggestOrRejected is suggest, and when no known id is close it points at
+// the one known id that was rejected (not matching re), if there is
+// exactly one: a reference by the old name to a declaration whose new id
+// was rejected ("observers" for "obs-2") is then not a mystery. The
+// reference is still reported: it stays wrong once the id is fixed.
+func suggestOrRejected(id string, known []string, re *regexp.Regexp) string {
+	if s := suggest(id, known); s != "" {
+		return s
+	}
+	var bad []string
+	for _, k := range known {
+		if k != "" && !re.MatchString(k) {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) != 1 {
+		return ""
+	}
+	return fmt.Sprintf(" (not declared; %q was rejected as an id)", bad[0])
 }
 
 // suggest returns ` (did you mean "x"?)` for the closest known id within
