@@ -23,6 +23,7 @@ func placeConditions(data []byte, s *parley.Scenario, ds parley.Diagnostics) {
 	if s == nil {
 		return
 	}
+	var lines [][]byte // split once, when first needed
 	for i := range ds {
 		d := &ds[i]
 		q, ok := questionWhen(d.Path)
@@ -34,7 +35,10 @@ func placeConditions(data []byte, s *parley.Scenario, ds parley.Diagnostics) {
 		if !errors.As(err, &ce) || d.Message != err.Error() {
 			continue
 		}
-		if start, ok := inlineStart(data, d.Pos, s.Questions[q].When); ok {
+		if lines == nil {
+			lines = bytes.Split(data, []byte("\n"))
+		}
+		if start, ok := inlineStart(lines, d.Pos, s.Questions[q].When); ok {
 			d.Pos.Col = start + ce.Col - 1
 			d.Message = ce.Msg
 		} else {
@@ -60,14 +64,11 @@ func questionWhen(path string) (int, bool) {
 // inlineStart returns the file column (in the same units as pos.Col) of
 // the first character of text, when the value at pos is text written
 // verbatim on pos's line: plain, or between a pair of quotes.
-func inlineStart(data []byte, pos parley.Pos, text string) (int, bool) {
-	if pos.Line < 1 || pos.Col < 1 || text == "" {
+func inlineStart(lines [][]byte, pos parley.Pos, text string) (int, bool) {
+	if pos.Line < 1 || pos.Line > len(lines) || pos.Col < 1 || text == "" {
 		return 0, false
 	}
-	line := nthLine(data, pos.Line)
-	if line == nil {
-		return 0, false
-	}
+	line := bytes.TrimSuffix(lines[pos.Line-1], []byte("\r"))
 	// Columns count characters; skip pos.Col-1 of them.
 	rest := line
 	for range pos.Col - 1 {
@@ -92,18 +93,4 @@ func inlineStart(data []byte, pos parley.Pos, text string) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// nthLine returns line n (from 1) of data without its line ending, or nil.
-func nthLine(data []byte, n int) []byte {
-	for i := 1; ; i++ {
-		line, rest, found := bytes.Cut(data, []byte("\n"))
-		if i == n {
-			return bytes.TrimSuffix(line, []byte("\r"))
-		}
-		if !found {
-			return nil
-		}
-		data = rest
-	}
 }
