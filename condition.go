@@ -39,7 +39,8 @@ type condNode struct {
 }
 
 // ParseCondition parses src. Errors name the column (counted in runes from
-// 1) and what was expected.
+// 1) and what was expected; they are *ConditionError values, whose column
+// a caller that knows where src sits in a file can turn into a position.
 func ParseCondition(src string) (*Condition, error) {
 	p := &condParser{src: src}
 	p.lex()
@@ -191,6 +192,16 @@ func (n *condNode) eval(sides func(*condNode) (float64, float64)) bool {
 	return false
 }
 
+// A ConditionError is a syntax error in a condition: the column of the
+// condition's text (counted in runes from 1) where it was found, and what
+// was expected. Error renders it as "col N: message".
+type ConditionError struct {
+	Col int
+	Msg string
+}
+
+func (e *ConditionError) Error() string { return fmt.Sprintf("col %d: %s", e.Col, e.Msg) }
+
 type condTok struct {
 	kind string // "id", "num", "op", "(", ")", "and", "or", "not"
 	text string
@@ -207,7 +218,7 @@ type condParser struct {
 
 func (p *condParser) fail(t condTok, format string, args ...any) {
 	if p.err == nil {
-		p.err = fmt.Errorf("col %d: %s", t.col, fmt.Sprintf(format, args...))
+		p.err = &ConditionError{Col: t.col, Msg: fmt.Sprintf(format, args...)}
 	}
 }
 
@@ -330,7 +341,13 @@ func (p *condParser) unary() *condNode {
 		}
 		c, ok := p.peek()
 		if !ok || c.kind != ")" {
-			p.fail(c, "missing \")\" to close the \"(\" at col %d", t.col)
+			if !ok {
+				// Reported at the "(" so that the message needs no
+				// second column.
+				p.fail(t, "this \"(\" is never closed: want \")\" before the end of the condition")
+			} else {
+				p.fail(c, "want \"and\", \"or\" or \")\", got %q", c.text)
+			}
 			return nil
 		}
 		p.pos++

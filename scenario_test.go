@@ -1,6 +1,8 @@
 package parley_test
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -186,18 +188,47 @@ func TestCondition(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"":                 "empty condition",
-		"scope >= ":        "col 10: want an issue id or a number",
-		"scope = 3":        "col 7: \"=\" is not an operator",
-		"(scope > 1":       "missing \")\"",
-		"scope 3":          "want a comparison operator",
-		"3 > 4":            "needs an issue id",
-		"scope > 1 nuclea": "unexpected \"nuclea\"",
+		"":                                  "empty condition",
+		"scope >= ":                         "col 10: want an issue id or a number",
+		"scope = 3":                         "col 7: \"=\" is not an operator",
+		"(scope > 1":                        "col 1: this \"(\" is never closed: want \")\" before the end of the condition",
+		"x > 1 and (scope > 1 nuclear < 2)": "col 22: want \"and\", \"or\" or \")\", got \"nuclear\"",
+		"scope 3":                           "want a comparison operator",
+		"3 > 4":                             "needs an issue id",
+		"scope > 1 nuclea":                  "unexpected \"nuclea\"",
 	}
 	for src, want := range bad {
 		_, err := parley.ParseCondition(src)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseCondition(%q) error = %v, want it to contain %q", src, err, want)
+		}
+	}
+}
+
+// Condition errors carry their column apart from the message, so that
+// package scenario can place them in the file.
+func TestConditionErrorColumn(t *testing.T) {
+	tests := []struct {
+		src string
+		col int
+		msg string
+	}{
+		{"quota >= 33 and observrs => 5", 26, `"=" is not an operator: use "==" for equality or ">=", "<="`},
+		{"(a > 1", 1, `this "(" is never closed: want ")" before the end of the condition`},
+		{"é > 1 and", 10, `unexpected end of condition: want a comparison`},
+	}
+	for _, tt := range tests {
+		_, err := parley.ParseCondition(tt.src)
+		var ce *parley.ConditionError
+		if !errors.As(err, &ce) {
+			t.Errorf("ParseCondition(%q) error = %v (%T), want a *ConditionError", tt.src, err, err)
+			continue
+		}
+		if ce.Col != tt.col || ce.Msg != tt.msg {
+			t.Errorf("ParseCondition(%q) = col %d %q, want col %d %q", tt.src, ce.Col, ce.Msg, tt.col, tt.msg)
+		}
+		if want := fmt.Sprintf("col %d: %s", tt.col, tt.msg); err.Error() != want {
+			t.Errorf("ParseCondition(%q) error = %q, want %q", tt.src, err, want)
 		}
 	}
 }
@@ -243,6 +274,80 @@ func TestMalformedIDDoesNotCascade(t *testing.T) {
 	ds := s.Validate().Errors()
 	if len(ds) != 1 || ds[0].Path != "issues[0].id" {
 		t.Errorf("want one error at issues[0].id, got:\n%v", ds)
+	}
+}
+
+// A rejected id is reported once, at its declaration: not again where a
+// question's condition names it (it cannot parse there) nor as an actor
+// without stances.
+func TestRejectedIDReportedOnce(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(s *parley.Scenario)
+		paths []string // every diagnostic, errors and warnings
+	}{
+		{"issue id in a condition", func(s *parley.Scenario) {
+			s.Issues[0].ID = "the-deal"
+			for i := range s.Stances {
+				if s.Stances[i].Issue == "nuclear" {
+					s.Stances[i].Issue = "the-deal"
+				}
+			}
+			s.Variants = nil
+			s.Questions[0].When = "the-deal >= 50 and scope > 30"
+		}, []string{"issues[0].id"}},
+		{"dotted issue id alone", func(s *parley.Scenario) {
+			s.Issues[0].ID = "x.y"
+			s.Stances = s.Stances[3:]
+			s.Variants = nil
+			s.Questions[0].When = "x.y>0"
+		}, []string{"issues[0].id", "actors[2]"}},
+		{"actor id named nowhere else", func(s *parley.Scenario) {
+			s.Actors = append(s.Actors, parley.Actor{ID: "b/c", Name: "B", Capability: parley.Point(1)})
+		}, []string{"actors[3].id"}},
+		// A condition that fails for another reason is still reported.
+		{"other condition error", func(s *parley.Scenario) {
+			s.Issues[0].ID = "the-deal"
+			s.Stances, s.Variants = nil, nil
+			s.Questions[0].When = "the-deals = 1"
+		}, []string{"issues[0].id", "actors[0]", "actors[1]", "actors[2]", "questions[0].when"}},
+	}
+	for _, tt := range tests {
+		s := smallScenario()
+		tt.edit(s)
+		var got []string
+		for _, d := range s.Validate() {
+			got = append(got, d.Path)
+		}
+		if strings.Join(got, " ") != strings.Join(tt.paths, " ") {
+			t.Errorf("%s: diagnostics at %q, want %q:\n%v", tt.name, got, tt.paths, s.Validate())
+		}
+	}
+}
+
+// A reference by a name that was never declared is reported, and when one
+// declared id of that kind was rejected the message names it: the author
+// may have renamed the issue to an id that was then rejected.
+func TestUnknownReferenceNamesRejectedID(t *testing.T) {
+	s := smallScenario()
+	s.Issues[0].ID = "nuc-2" // stances and the question still say "nuclear"
+	s.Variants = nil
+	got := s.Validate().Errors().Error()
+	for _, want := range []string{
+		`issues[0].id: issue id "nuc-2" must match`,
+		`stances[0].issue: unknown issue "nuclear" (not declared; "nuc-2" was rejected as an id)`,
+		`questions[0].when: unknown issue "nuclear" (not declared; "nuc-2" was rejected as an id)`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+	// A close id is still suggested instead.
+	s = smallScenario()
+	s.Issues[0].ID = "nuclear-"
+	s.Variants = nil
+	if got := s.Validate().Errors().Error(); !strings.Contains(got, `unknown issue "nuclear" (did you mean "nuclear-"?)`) {
+		t.Errorf("want a suggestion in:\n%s", got)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 var (
@@ -77,7 +79,9 @@ func (s *Scenario) Validate() Diagnostics {
 		hasStance[st.Actor] = true
 	}
 	for i, a := range s.Actors {
-		if a.ID != "" && !hasStance[a.ID] {
+		// An actor whose id was rejected is not also warned about: its
+		// stances may name it by the id the author meant.
+		if a.ID != "" && !hasStance[a.ID] && idPattern.MatchString(a.ID) {
 			ds.warn(fmt.Sprintf("actors[%d]", i), "actor %q has no stance on any issue and takes no part", a.ID)
 		}
 	}
@@ -104,16 +108,48 @@ func (s *Scenario) Validate() Diagnostics {
 		checkID(&ds, p+".id", q.ID, idPattern, "question", questions)
 		c, err := ParseCondition(q.When)
 		if err != nil {
-			ds.add(p+".when", "%v", err)
+			// A condition naming an issue whose id was rejected (such as
+			// "obs-2") cannot parse; the id's own error says so.
+			if !mentionsBadIssue(q.When, s.Issues) {
+				ds.add(p+".when", "%v", err)
+			}
 			continue
 		}
 		for _, id := range c.Issues() {
 			if issues[id] == nil {
-				ds.add(p+".when", "unknown issue %q%s", id, suggest(id, issueIDs(s)))
+				ds.add(p+".when", "unknown issue %q%s", id, suggestOrRejected(id, issueIDs(s), issueIDPattern))
 			}
 		}
 	}
 	return ds
+}
+
+// mentionsBadIssue reports whether cond names, as a whole word, an issue
+// id that is malformed (and so reported at its declaration).
+func mentionsBadIssue(cond string, issues []Issue) bool {
+	isIDChar := func(r rune) bool {
+		return r == '_' || r == '.' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r)
+	}
+	for _, is := range issues {
+		id := is.ID
+		if id == "" || issueIDPattern.MatchString(id) {
+			continue
+		}
+		for from := 0; ; {
+			i := strings.Index(cond[from:], id)
+			if i < 0 {
+				break
+			}
+			i += from
+			before, _ := utf8.DecodeLastRuneInString(cond[:i])
+			after, _ := utf8.DecodeRuneInString(cond[i+len(id):])
+			if (i == 0 || !isIDChar(before)) && (i+len(id) == len(cond) || !isIDChar(after)) {
+				return true
+			}
+			from = i + 1
+		}
+	}
+	return false
 }
 
 // checkID reports a missing, malformed or (when seen is not nil) duplicate
@@ -317,7 +353,7 @@ func suggestMap(id string, m map[string]bool) string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	return suggest(id, keys)
+	return suggestOrRejected(id, keys, idPattern)
 }
 
 func suggestIssues(id string, m map[string]*Issue) string {
@@ -325,7 +361,28 @@ func suggestIssues(id string, m map[string]*Issue) string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	return suggest(id, keys)
+	return suggestOrRejected(id, keys, issueIDPattern)
+}
+
+// suggestOrRejected is suggest, and when no known id is close it points at
+// the one known id that was rejected (not matching re), if there is
+// exactly one: a reference by the old name to a declaration whose new id
+// was rejected ("observers" for "obs-2") is then not a mystery. The
+// reference is still reported: it stays wrong once the id is fixed.
+func suggestOrRejected(id string, known []string, re *regexp.Regexp) string {
+	if s := suggest(id, known); s != "" {
+		return s
+	}
+	var bad []string
+	for _, k := range known {
+		if k != "" && !re.MatchString(k) {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) != 1 {
+		return ""
+	}
+	return fmt.Sprintf(" (not declared; %q was rejected as an id)", bad[0])
 }
 
 // suggest returns ` (did you mean "x"?)` for the closest known id within

@@ -440,9 +440,9 @@ func (ss *strategySearch) searchPoint(res *StrategyResult) error {
 	for t, sc := range scans {
 		ss.evals += sc.evals
 		l := ss.levers[t/2]
-		dirName := "up"
+		dirName, moved := "up", "raised"
 		if t%2 == 1 {
-			dirName = "down"
+			dirName, moved = "down", "lowered"
 		}
 		if sc.reach == 0 {
 			continue // already at the end of its range
@@ -450,7 +450,7 @@ func (ss *strategySearch) searchPoint(res *StrategyResult) error {
 		stp := Step{Phase: "scan", Lever: l.name, From: l.base}
 		if sc.found {
 			stp.To, stp.Cost, stp.StrategyState = l.base+sc.delta, math.Abs(sc.delta)/l.span(), sc.st
-			stp.Note = fmt.Sprintf("%s: holds from %s", dirName, fmtf(l.base+sc.delta))
+			stp.Note = fmt.Sprintf("%s: holds once %s to %s", dirName, moved, fmtf(l.base+sc.delta))
 			if bestT < 0 || math.Abs(sc.delta)/l.span() < math.Abs(scans[bestT].delta)/ss.levers[bestT/2].span() {
 				bestT = t
 			}
@@ -461,7 +461,7 @@ func (ss *strategySearch) searchPoint(res *StrategyResult) error {
 			}
 			stp.To, stp.Cost = end, sc.reach/l.span()
 			stp.Margin = sc.margin
-			stp.Note = fmt.Sprintf("%s: never holds up to %s (best margin %.3f)", dirName, fmtf(end), float64(sc.margin))
+			stp.Note = fmt.Sprintf("%s: never holds, %s to %s (best margin %.3f)", dirName, dirName, fmtf(end), float64(sc.margin))
 		}
 		res.Path = append(res.Path, stp)
 	}

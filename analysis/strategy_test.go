@@ -3,6 +3,7 @@ package analysis_test
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/parley-forecast/parley"
@@ -92,5 +93,32 @@ func TestStrategyProbability(t *testing.T) {
 	}
 	if d := r.Moves[0].To - r.Moves[0].From; d < 35 || d > 42 {
 		t.Errorf("shift %v, want about 40 (60 minus the lowest draw)", d)
+	}
+}
+
+// The scan notes word each direction as it is: a lever scanned down "never
+// holds, down to" the bottom of its range, not "up to" it. Same problem as
+// TestStrategySingleLever: k >= 55 holds once a's position (40 on a 0–100
+// scale) is raised to 60; lowering it, or moving a's salience (1) either
+// way, never makes it hold. (Salience is already at the top of its range,
+// so it is scanned down only.)
+func TestStrategyScanNotes(t *testing.T) {
+	s := twoActors(parley.Range(20, 40, 80))
+	s.Questions = []parley.Question{{ID: "q", When: "k >= 55"}}
+	r := strategy(t, s, analysis.StrategyOptions{Actor: "a", Question: "q"})
+	var got []string
+	for _, st := range r.Path {
+		if st.Phase == "scan" {
+			note, _, _ := strings.Cut(st.Note, " (best margin")
+			got = append(got, st.Lever+" "+note)
+		}
+	}
+	want := []string{
+		"position on k up: holds once raised to 60",
+		"position on k down: never holds, down to 0",
+		"salience on k down: never holds, down to 0",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("scan notes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

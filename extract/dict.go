@@ -76,6 +76,10 @@ func ParseDictionary(name string, data []byte) (*Dictionary, error) {
 	}
 	var actor *ActorEntry
 	var issue *IssueEntry
+	// rejected is set while reading the indented lines under a top-level
+	// line that was reported: they are skipped, not reported again as
+	// following no actor or issue.
+	rejected := false
 	actors, issues := map[string]bool{}, map[string]bool{}
 	for i, raw := range strings.Split(string(data), "\n") {
 		line := i + 1
@@ -109,6 +113,7 @@ func ParseDictionary(name string, data []byte) (*Dictionary, error) {
 		rest := strings.TrimSpace(strings.TrimLeft(text, " \t")[len(key):])
 		if !indented {
 			actor, issue = nil, nil
+			rejected = true // until the line is accepted below
 			switch key {
 			case "actor":
 				if len(fields) < 4 {
@@ -135,6 +140,7 @@ func ParseDictionary(name string, data []byte) (*Dictionary, error) {
 				actors[id] = true
 				actor = &ActorEntry{ID: id, Kind: kind, Name: strings.TrimSpace(text[fieldCol(3)-1:])}
 				d.Actors = append(d.Actors, actor)
+				rejected = false
 			case "issue":
 				if len(fields) < 3 {
 					bad(line, col, "want \"issue ID NAME\", got %q", strings.TrimSpace(text))
@@ -152,6 +158,7 @@ func ParseDictionary(name string, data []byte) (*Dictionary, error) {
 				issues[id] = true
 				issue = &IssueEntry{ID: id, Name: strings.TrimSpace(text[fieldCol(2)-1:])}
 				d.Issues = append(d.Issues, issue)
+				rejected = false
 			default:
 				bad(line, col, "want \"actor\" or \"issue\" at the start of a line, got %q (alias lines are indented)", key)
 			}
@@ -179,6 +186,8 @@ func ParseDictionary(name string, data []byte) (*Dictionary, error) {
 				bad(line, col+len(key)+1, "term needs at least one value")
 			}
 			issue.Terms = append(issue.Terms, values...)
+		case rejected:
+			// The line it belongs to has been reported.
 		default:
 			bad(line, col, "an indented line must follow an actor or issue line")
 		}

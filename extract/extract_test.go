@@ -108,6 +108,39 @@ func TestDictionaryErrors(t *testing.T) {
 	}
 }
 
+// A rejected actor or issue line is reported once: the indented lines under
+// it are not also reported as following no actor or issue line, while one
+// under no line at all still is.
+func TestDictionaryRejectedLineReportedOnce(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"actor wagner militia Wagner Group\n  name Wagner\n  person Prigozhin\n",
+			"aliases.txt:1:14: actor kind must be one of"},
+		{"issue 9x Nine\n  term nine\n", "aliases.txt:1:7: issue id \"9x\" must match"},
+		{"actr w state W\n  name W\n", "aliases.txt:1:1: want \"actor\" or \"issue\""},
+		{"actor a state A\nactor a state B\n  name B\n", "aliases.txt:2:7: duplicate actor \"a\""},
+		// An accepted line after a rejected one ends the skipping.
+		{"actor x\nissue i I\n  term i\n  name z\n",
+			"aliases.txt:1:1: want \"actor ID KIND NAME\", got \"actor x\"\n" +
+				"aliases.txt:4:3: want \"term\" under an issue, got \"name\""},
+	}
+	for _, c := range cases {
+		_, err := extract.ParseDictionary("aliases.txt", []byte(c.in))
+		if err == nil {
+			t.Errorf("%q: no error, want\n%s", c.in, c.want)
+			continue
+		}
+		// One error per wanted line, each starting as wanted.
+		got, want := strings.Split(err.Error(), "\n"), strings.Split(c.want, "\n")
+		ok := len(got) == len(want)
+		for i := 0; ok && i < len(got); i++ {
+			ok = strings.HasPrefix(got[i], want[i])
+		}
+		if !ok {
+			t.Errorf("%q: got\n%v\nwant lines starting\n%s", c.in, err, c.want)
+		}
+	}
+}
+
 func TestUserAliasesExtendAndRepoint(t *testing.T) {
 	user, err := extract.ParseDictionary("aliases.txt", []byte(`
 actor e3 coalition E3 and EU

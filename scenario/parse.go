@@ -59,7 +59,9 @@ func Parse(name string, data []byte) (*File, parley.Diagnostics) {
 	}
 	t.checkSourcePaths(s)
 	f := &File{Name: name, Scenario: s, t: t}
-	ds = append(t.diags, f.Locate(validate(s))...)
+	vds := f.Locate(validate(s))
+	placeConditions(data, s, vds)
+	ds = append(t.diags, vds...)
 	return f, sorted(ds)
 }
 

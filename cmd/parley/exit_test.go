@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -34,6 +35,38 @@ func TestExitStatus(t *testing.T) {
 	for _, tt := range tests {
 		if got := Main(tt.args, io.Discard, io.Discard); got != tt.want {
 			t.Errorf("parley %v: exit %d, want %d", tt.args, got, tt.want)
+		}
+	}
+}
+
+// A file that cannot be read exits 2 like a usage error, but the usage is
+// not at fault: no "parley --help" hint. A bad flag or format still gets
+// it.
+func TestUsageHintOnlyForUsage(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "nosuch.yaml")
+	folder := filepath.Join(dir, "folder.yaml")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		hint bool
+	}{
+		{[]string{"validate", missing}, false},
+		{[]string{"validate", folder}, false},
+		{[]string{"validate", "--input-format", "zz", missing}, true},
+		{[]string{"validate", "--bogus", missing}, true},
+		{[]string{"validate"}, true},
+	}
+	for _, tt := range tests {
+		var stderr strings.Builder
+		code := Main(tt.args, io.Discard, &stderr)
+		if code != exitUsage {
+			t.Errorf("parley %v: exit %d, want %d", tt.args, code, exitUsage)
+		}
+		if got := strings.Contains(stderr.String(), "parley --help"); got != tt.hint {
+			t.Errorf("parley %v: stderr %q; usage hint %v, want %v", tt.args, stderr.String(), got, tt.hint)
 		}
 	}
 }

@@ -186,8 +186,8 @@ func runExtract(cmd *cobra.Command, files []string, f *extractFlags) error {
 		return fmt.Errorf("writing %s: %w", f.out, err)
 	}
 	sc := &dr.Scenario
-	fmt.Fprintf(cmd.OutOrStdout(), "%s: draft scenario: %d actors, %d issues, %d stances, %d relations\n", f.out, len(sc.Actors), len(sc.Issues), len(sc.Stances), len(sc.Relations))
-	fmt.Fprintf(cmd.OutOrStdout(), "%s: %d proposals to review\n", propPath, len(dr.Proposals))
+	fmt.Fprintf(cmd.OutOrStdout(), "%s: draft scenario: %s, %s, %s, %s\n", f.out, count(len(sc.Actors), "actor"), count(len(sc.Issues), "issue"), count(len(sc.Stances), "stance"), count(len(sc.Relations), "relation"))
+	fmt.Fprintf(cmd.OutOrStdout(), "%s: %s to review\n", propPath, count(len(dr.Proposals), "proposal"))
 	return nil
 }
 

@@ -45,6 +45,14 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
+// inputError marks a file named on the command line that cannot be read
+// (missing, unreadable): the command line is unusable, so it exits 2, but
+// its usage is not at fault, so no "parley --help" hint is printed.
+type inputError struct{ err error }
+
+func (e inputError) Error() string { return e.err.Error() }
+func (e inputError) Unwrap() error { return e.err }
+
 // exitError carries an exit status for an error that has already been
 // reported (validate's findings).
 type exitError struct{ code int }
@@ -63,6 +71,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
+	var ie inputError
+	if errors.As(err, &ie) {
+		fmt.Fprintln(stderr, message(err))
+		return exitUsage
+	}
 	var ue usageError
 	// cobra reports an unknown subcommand as a plain error.
 	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command ") {
@@ -70,23 +83,20 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "Run 'parley --help' for usage.\n")
 		return exitUsage
 	}
-	fmt.Fprintf(stderr, "parley: %s\n", message(err))
+	fmt.Fprintln(stderr, message(err))
 	return exitFindings
 }
 
-// message renders an error for the user: Parley's own errors and
-// diagnostics in full, anything else as it is (file system errors already
-// name their file).
+// message renders an error for the user: diagnostics one per line, each
+// already naming its file:line:col (so with no "parley: " line above them),
+// anything else prefixed with "parley: " (file system errors already name
+// their file).
 func message(err error) string {
-	var pe *parley.Error
 	var ds parley.Diagnostics
-	switch {
-	case errors.As(err, &ds):
-		return "\n" + ds.Error()
-	case errors.As(err, &pe):
-		return err.Error()
+	if errors.As(err, &ds) && len(ds) > 0 {
+		return ds.Error()
 	}
-	return err.Error()
+	return "parley: " + err.Error()
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/parley-forecast/parley"
 	"github.com/spf13/cobra"
@@ -25,7 +27,13 @@ Exit status: 0 when every file is clean (warnings allowed unless --strict),
 			for _, path := range files {
 				in, err := load(path, inputFormat)
 				if err != nil {
-					return usageError{err}
+					// An unknown or unguessable format is a usage error
+					// (load says so); a file that cannot be read is not.
+					var ue usageError
+					if errors.As(err, &ue) {
+						return err
+					}
+					return inputError{err}
 				}
 				ds := in.Diagnostics
 				ds.Sort()
@@ -61,10 +69,21 @@ func summary(s *parley.Scenario, warnings int) string {
 	for _, r := range s.Relations {
 		quotes += len(r.Evidence)
 	}
-	out := fmt.Sprintf("%d actors, %d issues, %d stances, %d quotes, %d variants, %d questions",
-		len(s.Actors), len(s.Issues), len(s.Stances), quotes, len(s.Variants), len(s.Questions))
+	out := strings.Join([]string{
+		count(len(s.Actors), "actor"), count(len(s.Issues), "issue"), count(len(s.Stances), "stance"),
+		count(quotes, "quote"), count(len(s.Variants), "variant"), count(len(s.Questions), "question"),
+	}, ", ")
 	if warnings > 0 {
-		out += fmt.Sprintf(", %d warnings", warnings)
+		out += ", " + count(warnings, "warning")
 	}
 	return out
+}
+
+// count writes n with the noun, in the singular for 1 ("1 issue",
+// "2 issues", "0 issues"). Every noun it is given takes a plain "s".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
