@@ -26,6 +26,12 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"run", bad}, 1},
 		{[]string{"validate"}, 2},
 		{[]string{"validate", filepath.Join(dir, "missing.yaml")}, 2},
+		// A file named on the command line that cannot be read makes the
+		// command line unusable, whatever the command.
+		{[]string{"run", filepath.Join(dir, "missing.yaml")}, 2},
+		{[]string{"simulate", filepath.Join(dir, "missing.yaml"), "--draws", "2"}, 2},
+		{[]string{"convert", filepath.Join(dir, "missing.yaml"), "--to", "json"}, 2},
+		{[]string{"extract", filepath.Join(dir, "missing.txt"), "--out", filepath.Join(dir, "d.yaml")}, 2},
 		{[]string{"run", good, "--model", "nope"}, 2},
 		{[]string{"run", good, "--bogus"}, 2},
 		{[]string{"frobnicate"}, 2},

@@ -110,7 +110,7 @@ func runExtract(cmd *cobra.Command, files []string, f *extractFlags) error {
 	for _, p := range f.aliases {
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return err
+			return inputError{err}
 		}
 		user, err := extract.ParseDictionary(p, data)
 		if err != nil {
@@ -124,7 +124,7 @@ func runExtract(cmd *cobra.Command, files []string, f *extractFlags) error {
 	for _, p := range files {
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return err
+			return inputError{err}
 		}
 		doc, err := textin.Read(p, data, f.inputFormat)
 		if err != nil {

@@ -126,7 +126,7 @@ func TestExtractErrors(t *testing.T) {
 		{[]string{"extract", nothing}, 2, "needs --out"},
 		{[]string{"extract", nothing, "--out", out, "--format", "toml"}, 2, "unknown format"},
 		{[]string{"extract", bad, "--out", out}, 1, "bad.txt:1: not UTF-8 text"},
-		{[]string{"extract", filepath.Join(dir, "missing.txt"), "--out", out}, 1, "missing.txt"},
+		{[]string{"extract", filepath.Join(dir, "missing.txt"), "--out", out}, 2, "missing.txt"},
 		{[]string{"extract", nothing, "--out", out}, 1, "found no stance"},
 		{[]string{"extract", nothing, "--aliases", badAliases, "--out", out}, 1, "aliases.txt:1:1: want \"actor ID KIND NAME\""},
 	}

@@ -58,7 +58,7 @@ func load(path, format string) (*input, error) {
 		head := make([]byte, 4096)
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, err
+			return nil, inputError{err}
 		}
 		n, _ := f.Read(head)
 		f.Close()
@@ -77,7 +77,18 @@ func load(path, format string) (*input, error) {
 	if !ok {
 		return nil, usagef("unknown input format %q: want %s", format, formatNames())
 	}
-	return r.read(path)
+	in, err := r.read(path)
+	if err != nil {
+		// A reader fails only when the file cannot be read at all: a
+		// file named on the command line that is missing or unreadable
+		// (exit 2, see inputError).
+		var ue usageError
+		if !errors.As(err, &ue) {
+			err = inputError{err}
+		}
+		return nil, err
+	}
+	return in, nil
 }
 
 func hasExt(path string, exts ...string) bool {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -27,13 +26,7 @@ Exit status: 0 when every file is clean (warnings allowed unless --strict),
 			for _, path := range files {
 				in, err := load(path, inputFormat)
 				if err != nil {
-					// An unknown or unguessable format is a usage error
-					// (load says so); a file that cannot be read is not.
-					var ue usageError
-					if errors.As(err, &ue) {
-						return err
-					}
-					return inputError{err}
+					return err // a usage or an input error (see load)
 				}
 				ds := in.Diagnostics
 				ds.Sort()
