@@ -167,8 +167,8 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 	srv := httpapi.New(httpapi.Config{Store: db, Parse: parseScenario, PublicRead: f.publicRead, Logger: log,
 		UI: web.Dist()})
 	// Scripts and tests read the address from this line.
-	fmt.Fprintf(cmd.ErrOrStderr(), "parley: serving http://%s%s/ (%s, %d workers)\n",
-		ln.Addr(), httpapi.Prefix, describeDB(dsn), f.workers)
+	fmt.Fprintf(cmd.ErrOrStderr(), "parley: serving http://%s%s/ (%s, %s)\n",
+		ln.Addr(), httpapi.Prefix, describeDB(dsn), count(f.workers, "worker"))
 	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("db", describeDB(dsn)),
 		slog.Int("workers", f.workers), slog.Bool("public_read", f.publicRead), slog.String("version", parley.Version))
 
