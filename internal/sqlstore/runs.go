@@ -47,6 +47,12 @@ func (mergeArgs) Kind() string { return "parley.merge" }
 // attempt past the first follows a worker that died or a database error.
 const maxAttempts = 5
 
+// riverAttempts is the MaxAttempts given to River: one more than
+// maxAttempts. River's rescuer discards a job whose worker died on its
+// last attempt without running it again, which would leave the run
+// "running" for ever; the extra attempt only fails the run (see giveUp).
+const riverAttempts = maxAttempts + 1
+
 const runColumns = `r.seq, r.id, r.scenario_id, r.scenario_version, r.kind, r.model, r.request, r.seed,
 	r.parley_version, r.author, r.status, r.error, r.attempts, r.created_at, r.started_at, r.finished_at,
 	r.shards, r.shards_done`
@@ -114,7 +120,7 @@ func (db *DB) CreateRun(ctx context.Context, nr *store.NewRun) (*store.Run, erro
 		// job once there is one (0 until then).
 		var jobID int64
 		if nr.Shards == 0 {
-			job, err := db.insert.InsertTx(ctx, tx, runArgs{RunID: r.ID, Long: nr.Long}, &river.InsertOpts{MaxAttempts: maxAttempts})
+			job, err := db.insert.InsertTx(ctx, tx, runArgs{RunID: r.ID, Long: nr.Long}, &river.InsertOpts{MaxAttempts: riverAttempts})
 			if err != nil {
 				return fmt.Errorf("enqueue run: %w", err)
 			}
@@ -129,7 +135,7 @@ func (db *DB) CreateRun(ctx context.Context, nr *store.NewRun) (*store.Run, erro
 			return err
 		}
 		for i := range nr.Shards {
-			job, err := db.insert.InsertTx(ctx, tx, shardArgs{RunID: r.ID, Shard: i, Long: nr.Long}, &river.InsertOpts{MaxAttempts: maxAttempts})
+			job, err := db.insert.InsertTx(ctx, tx, shardArgs{RunID: r.ID, Shard: i, Long: nr.Long}, &river.InsertOpts{MaxAttempts: riverAttempts})
 			if err != nil {
 				return fmt.Errorf("enqueue shard %d: %w", i, err)
 			}

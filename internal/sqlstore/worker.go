@@ -94,6 +94,9 @@ func (w *runWorker) Timeout(job *river.Job[runArgs]) time.Duration {
 func (w *runWorker) Work(ctx context.Context, job *river.Job[runArgs]) error {
 	db := w.db
 	id := job.Args.RunID
+	if job.Attempt > maxAttempts {
+		return giveUp(ctx, db, job, "")
+	}
 	run, ok, err := db.startRun(ctx, id)
 	if err != nil {
 		return err // retried
@@ -195,6 +198,19 @@ func finish[T interface {
 		}
 		return nil
 	})
+}
+
+// giveUp is the attempt past maxAttempts (see riverAttempts): the last
+// real attempt ended without recording anything, its worker killed or
+// cut off from the database, so the run fails for good (a sharded run's
+// other jobs are cancelled) instead of being left running.
+func giveUp[T interface {
+	river.JobArgs
+	runID() string
+}](ctx context.Context, db *DB, job *river.Job[T], what string) error {
+	log := db.log.With(slog.String("run", job.Args.runID()), slog.Int("attempt", job.Attempt))
+	err := parley.Errorf(parley.EUNAVAILABLE, "gave up after %d attempts: the last one stopped without finishing (its worker was killed or lost the database)", maxAttempts)
+	return finish(ctx, db, job, err, 0, log, what, nil)
 }
 
 // panicError is a panic in an executor, turned into an error so that the
@@ -299,6 +315,9 @@ func (w *shardWorker) Timeout(job *river.Job[shardArgs]) time.Duration {
 func (w *shardWorker) Work(ctx context.Context, job *river.Job[shardArgs]) error {
 	db := w.db
 	id, shard := job.Args.RunID, job.Args.Shard
+	if job.Attempt > maxAttempts {
+		return giveUp(ctx, db, job, fmt.Sprintf("shard %d: ", shard))
+	}
 	run, ok, err := db.startShard(ctx, id, shard)
 	if err != nil {
 		return err // retried
@@ -397,7 +416,7 @@ func (db *DB) storeShard(ctx context.Context, tx *sql.Tx, id string, shard int, 
 	if done < shards {
 		return nil
 	}
-	job, err := db.insert.InsertTx(ctx, tx, mergeArgs{RunID: id, Long: long}, &river.InsertOpts{MaxAttempts: maxAttempts})
+	job, err := db.insert.InsertTx(ctx, tx, mergeArgs{RunID: id, Long: long}, &river.InsertOpts{MaxAttempts: riverAttempts})
 	if err != nil {
 		return fmt.Errorf("enqueue merge: %w", err)
 	}
@@ -425,6 +444,9 @@ func (w *mergeWorker) Timeout(job *river.Job[mergeArgs]) time.Duration {
 func (w *mergeWorker) Work(ctx context.Context, job *river.Job[mergeArgs]) error {
 	db := w.db
 	id := job.Args.RunID
+	if job.Attempt > maxAttempts {
+		return giveUp(ctx, db, job, "merge: ")
+	}
 	var seq int64
 	run, err := scanRun(db.db.QueryRowContext(ctx, `SELECT `+runColumns+` FROM runs r WHERE r.id = $1`, id), &seq)
 	if err != nil {

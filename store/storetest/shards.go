@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -375,5 +377,257 @@ func testShardedCancel(t *testing.T, open func() store.Store) {
 	}
 	if n := count(t, s, `SELECT COUNT(*) FROM run_shards WHERE run_id = $1 AND shard > 0 AND result IS NOT NULL`, r.ID); n != 0 {
 		t.Fatalf("%d shards stored after the cancel", n)
+	}
+}
+
+// Ensure a job whose worker died on its last attempt (the process killed
+// mid-run, five times over) fails its run instead of leaving it running
+// for ever: River's rescuer takes the job back, and the attempt it gets
+// past the last one fails the run, naming the cause; a sharded run's
+// other shards are cancelled and nothing is merged. The kills are staged
+// by marking the jobs as running since an hour ago on their last attempt,
+// as a killed worker leaves them (three hours ago: past the
+// long-run timeout too, which the shards have).
+func testWorkGivesUp(t *testing.T, open func() store.Store) {
+	s := MustOpen(t, open)
+	db, ok := s.(sqlDB)
+	if !ok {
+		t.Skip("store gives no SQL access")
+	}
+	sc := mustCreate(t, s, "s")
+	plain, err := s.CreateRun(ctx(t), newRun(sc.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sharded, err := s.CreateRun(ctx(t), newShardedRun(sc.ID, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hourAgo := time.Now().Add(-3 * time.Hour).UTC()
+	var lastAttempt int
+	if err := db.SQL().QueryRowContext(ctx(t), `SELECT MIN(max_attempts) - 1 FROM river_job`).Scan(&lastAttempt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().ExecContext(ctx(t), `UPDATE runs SET status = 'running', attempts = $2, started_at = $3 WHERE id = $1`,
+		plain.ID, lastAttempt, hourAgo); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().ExecContext(ctx(t), `UPDATE river_job SET state = 'running', attempt = $1, attempted_at = $2
+		WHERE id IN (SELECT job_id FROM runs WHERE id = $3) OR id IN (SELECT job_id FROM run_shards WHERE run_id = $4 AND shard = 1)`,
+		lastAttempt, hourAgo, plain.ID, sharded.ID); err != nil {
+		t.Fatal(err)
+	}
+	var calls counter
+	cfg := shardWork(func(ctx context.Context, run *store.Run, v *store.Scenario, i int) ([]byte, error) {
+		calls.add(fmt.Sprint(i))
+		return shardBytes(run.ID, i), nil
+	}, func(ctx context.Context, run *store.Run, v *store.Scenario, parts [][]byte) ([]byte, error) {
+		calls.add("merge")
+		return joinShards(parts), nil
+	})
+	cfg.Execute = func(ctx context.Context, run *store.Run, v *store.Scenario) ([]byte, error) {
+		calls.add("plain")
+		return []byte("{}"), nil
+	}
+	if err := s.Work(ctx(t), cfg); err != nil {
+		t.Fatal(err)
+	}
+	// River's rescuer looks for stuck jobs every 30 s or so, on the
+	// leader: allow it a few rounds.
+	deadline := time.Now().Add(150 * time.Second)
+	for _, c := range []struct{ id, prefix string }{{plain.ID, ""}, {sharded.ID, "shard 1: "}} {
+		var got *store.Run
+		for {
+			if got, err = s.FindRun(ctx(t), c.id); err != nil {
+				t.Fatal(err)
+			}
+			if got.Status != store.StatusRunning || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if want := c.prefix + "gave up after"; got.Status != store.StatusFailed || !strings.HasPrefix(got.Error, want) || got.Result != nil {
+			t.Errorf("run %s: status %s, error %q; want failed with %q…", c.id, got.Status, got.Error, want)
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	if calls.get("plain") != 0 || calls.get("1") != 0 || calls.get("merge") != 0 {
+		t.Errorf("the interrupted work was run again: %v", calls.n)
+	}
+	if n := count(t, s, `SELECT COUNT(*) FROM results`); n != 0 {
+		t.Errorf("%d results stored", n)
+	}
+}
+
+// Ensure that shard jobs delivered more than once (River delivers at
+// least once) and worked at the same time by two servers on one database
+// still store each shard once, count each once and merge once: runs of k
+// shards, every shard job duplicated, 8 workers in each of two stores.
+func testShardedDuplicates(t *testing.T, open func() store.Store) {
+	const runs, k, dups = 6, 8, 1
+	s1 := MustOpen(t, open)
+	s2 := MustOpen(t, open)
+	sc := mustCreate(t, s1, "s")
+	var ids []string
+	for range runs {
+		r, err := s1.CreateRun(ctx(t), newShardedRun(sc.ID, k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	sq, ok := s1.(sqlDB)
+	if !ok {
+		t.Skip("store gives no SQL access")
+	}
+	db := sq.SQL()
+	for range dups {
+		if _, err := db.ExecContext(ctx(t), `INSERT INTO river_job (args, kind, max_attempts, queue, priority, metadata, tags, state, scheduled_at)
+			SELECT args, kind, max_attempts, queue, priority, metadata, tags, state, scheduled_at FROM river_job WHERE kind = 'parley.shard' AND id IN (SELECT job_id FROM run_shards)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var calls counter
+	shard := func(ctx context.Context, run *store.Run, v *store.Scenario, i int) ([]byte, error) {
+		calls.add(fmt.Sprint(run.ID, "/", i))
+		time.Sleep(time.Duration(rand.IntN(3)) * time.Millisecond)
+		return shardBytes(run.ID, i), nil
+	}
+	merge := func(ctx context.Context, run *store.Run, v *store.Scenario, parts [][]byte) ([]byte, error) {
+		calls.add(run.ID + "/merge")
+		return joinShards(parts), nil
+	}
+	for _, s := range []store.Store{s1, s2} {
+		cfg := shardWork(shard, merge)
+		cfg.Workers = 8
+		cfg.PollInterval = 5 * time.Millisecond
+		if err := s.Work(ctx(t), cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dupComputed := 0
+	for _, id := range ids {
+		got := waitStatus(t, s1, id, store.StatusDone)
+		if string(got.Result) != wantJoined(id, k) || got.ShardsDone != k {
+			t.Fatalf("run %s: %+v", id, got)
+		}
+		for i := range k {
+			if c := calls.get(fmt.Sprint(id, "/", i)); c > 1 {
+				dupComputed++
+			}
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	for _, id := range ids {
+		if m := calls.get(id + "/merge"); m != 1 {
+			t.Errorf("run %s merged %d times", id, m)
+		}
+		if n := count(t, s1, `SELECT COUNT(*) FROM results WHERE run_id = $1`, id); n != 1 {
+			t.Errorf("run %s: %d results", id, n)
+		}
+		if n := count(t, s1, `SELECT COUNT(*) FROM river_job WHERE kind = 'parley.merge' AND CAST(args AS TEXT) LIKE '%' || $1 || '%'`, id); n != 1 {
+			t.Errorf("run %s: %d merge jobs", id, n)
+		}
+	}
+	t.Logf("%d shards computed more than once (raced duplicates)", dupComputed)
+	for _, id := range ids {
+		for i := range k {
+			if n := count(t, s1, `SELECT COUNT(*) FROM run_shards WHERE run_id = $1 AND shard = $2 AND result = $3`,
+				id, i, string(shardBytes(id, i))); n != 1 {
+				t.Errorf("run %s shard %d stored %d times", id, i, n)
+			}
+		}
+	}
+}
+
+// Ensure a shard that fails for good while the others are running stops
+// them: their contexts end and nothing of theirs is stored or merged.
+func testShardedFailStopsOthers(t *testing.T, open func() store.Store) {
+	s := MustOpen(t, open)
+	sc := mustCreate(t, s, "s")
+	started := make(chan int, 3)
+	stopped := make(chan int, 3)
+	var calls counter
+	cfg := shardWork(func(ctx context.Context, run *store.Run, v *store.Scenario, i int) ([]byte, error) {
+		calls.add(fmt.Sprint(i))
+		if i == 1 {
+			for range 2 {
+				<-started
+			}
+			return nil, parley.Errorf(parley.EINVALID, "no draws")
+		}
+		started <- i
+		<-ctx.Done()
+		stopped <- i
+		return shardBytes(run.ID, i), nil
+	}, func(ctx context.Context, run *store.Run, v *store.Scenario, parts [][]byte) ([]byte, error) {
+		calls.add("merge")
+		return joinShards(parts), nil
+	})
+	cfg.Workers = 3
+	if err := s.Work(ctx(t), cfg); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.CreateRun(ctx(t), newShardedRun(sc.ID, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := waitStatus(t, s, r.ID, store.StatusFailed)
+	receive(t, stopped)
+	receive(t, stopped)
+	time.Sleep(300 * time.Millisecond)
+	if n := count(t, s, `SELECT COUNT(*) FROM run_shards WHERE run_id = $1 AND result IS NOT NULL`, r.ID); n != 0 || calls.get("merge") != 0 {
+		t.Fatalf("%d shards stored after failure, %+v", n, got)
+	}
+	if got.Error != "shard 1: no draws" {
+		t.Fatalf("failed with %q", got.Error)
+	}
+}
+
+// Ensure cancelling a sharded run while its merge runs stops the merge,
+// stores nothing and leaves no live merge job.
+func testShardedCancelDuringMerge(t *testing.T, open func() store.Store) {
+	s := MustOpen(t, open)
+	sc := mustCreate(t, s, "s")
+	inMerge := make(chan struct{}, 1)
+	var calls counter
+	cfg := shardWork(func(ctx context.Context, run *store.Run, v *store.Scenario, i int) ([]byte, error) {
+		return shardBytes(run.ID, i), nil
+	}, func(ctx context.Context, run *store.Run, v *store.Scenario, parts [][]byte) ([]byte, error) {
+		calls.add("merge")
+		inMerge <- struct{}{}
+		<-ctx.Done()
+		calls.add("merge-ctx-done")
+		return joinShards(parts), nil // late
+	})
+	if err := s.Work(ctx(t), cfg); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.CreateRun(ctx(t), newShardedRun(sc.ID, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-inMerge:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no merge")
+	}
+	if _, err := s.CancelRun(ctx(t), r.ID); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for calls.get("merge-ctx-done") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("merge not told to stop in 30 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	got, _ := s.FindRun(ctx(t), r.ID)
+	if got.Status != store.StatusCanceled || got.Result != nil || count(t, s, `SELECT COUNT(*) FROM results`) != 0 || calls.get("merge") != 1 {
+		t.Fatalf("after cancel during merge: %+v merges %d", got, calls.get("merge"))
+	}
+	if n := count(t, s, `SELECT COUNT(*) FROM river_job WHERE kind = 'parley.merge' AND state IN ('available','running','retryable','scheduled')`); n != 0 {
+		t.Fatalf("%d live merge jobs", n)
 	}
 }

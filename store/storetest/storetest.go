@@ -53,6 +53,10 @@ func Run(t *testing.T, fresh Fresh) {
 		{"ShardedResumesAfterRestart", testShardedResumes},
 		{"ShardedFails", testShardedFails},
 		{"ShardedCancel", testShardedCancel},
+		{"ShardedDuplicateDeliveries", testShardedDuplicates},
+		{"ShardedFailStopsOthers", testShardedFailStopsOthers},
+		{"ShardedCancelDuringMerge", testShardedCancelDuringMerge},
+		{"WorkGivesUpAfterLastAttemptKilled", testWorkGivesUp},
 		{"Tokens", testTokens},
 	}
 	for _, tc := range tests {
