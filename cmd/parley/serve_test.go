@@ -20,9 +20,6 @@ import (
 	"time"
 
 	"github.com/parley-forecast/parley/internal/pgtest"
-
-	"github.com/parley-forecast/parley/postgres"
-	"github.com/parley-forecast/parley/sqlite"
 )
 
 // buildParley builds the command into a fresh temporary directory (the
@@ -293,23 +290,12 @@ func testResume(t *testing.T, bin, dsn string) {
 // countResults counts the stored results, checking none is stored twice.
 func countResults(t *testing.T, dsn string) int {
 	t.Helper()
-	ctx := context.Background()
-	var db database
-	var err error
-	if postgres.IsURL(dsn) {
-		db, err = postgres.Open(ctx, dsn, nil)
-	} else {
-		db, err = sqlite.Open(ctx, dsn, nil)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close(ctx)
-	sqlDB := db.(interface{ SQL() *sql.DB }).SQL()
 	var total, distinct int
-	if err := sqlDB.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT run_id) FROM results`).Scan(&total, &distinct); err != nil {
-		t.Fatal(err)
-	}
+	withDB(t, dsn, func(db *sql.DB) {
+		if err := db.QueryRowContext(context.Background(), `SELECT COUNT(*), COUNT(DISTINCT run_id) FROM results`).Scan(&total, &distinct); err != nil {
+			t.Fatal(err)
+		}
+	})
 	if total != distinct {
 		t.Fatalf("%d results for %d runs: some stored twice", total, distinct)
 	}
