@@ -7,9 +7,8 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/parley-forecast/parley/internal/pgtest"
-
 	httpapi "github.com/parley-forecast/parley/http"
+	"github.com/parley-forecast/parley/internal/pgtest"
 	"github.com/parley-forecast/parley/models"
 	"github.com/parley-forecast/parley/store"
 	"github.com/parley-forecast/parley/sweep"
@@ -153,15 +152,7 @@ func sweepLocally(t *testing.T, e *env, id string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var files []sweep.File
-	for i := range m.Shards {
-		b, err := j.RunShard(context.Background(), i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, sweep.File{Name: sweep.ShardName(i, m.Shards), Data: b})
-	}
-	out, err := j.MergeJSON(files)
+	out, err := j.RunAll(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -234,11 +234,5 @@ func sweepLocal(ctx context.Context, j *Job) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	parts := make([][]byte, sj.Manifest.Shards)
-	for i := range parts {
-		if parts[i], err = sj.RunShard(ctx, i); err != nil {
-			return nil, err
-		}
-	}
-	return sweepMerge(ctx, j, parts)
+	return sj.RunAll(ctx)
 }

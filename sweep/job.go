@@ -218,3 +218,18 @@ func (j *Job) MergeJSON(files []File) ([]byte, error) {
 	}
 	return analysis.JSON(s)
 }
+
+// RunAll computes every shard in turn and merges them (MergeJSON): the
+// whole sweep in this process, as parley sweep local does without its
+// shard files.
+func (j *Job) RunAll(ctx context.Context) ([]byte, error) {
+	files := make([]File, j.Manifest.Shards)
+	for i := range files {
+		b, err := j.RunShard(ctx, i)
+		if err != nil {
+			return nil, err
+		}
+		files[i] = File{Name: ShardName(i, j.Manifest.Shards), Data: b}
+	}
+	return j.MergeJSON(files)
+}

@@ -57,22 +57,14 @@ func plan(t testing.TB, pl sweep.Plan) (*sweep.Manifest, *parley.Scenario, parle
 	return m, s, mod
 }
 
-// runAll computes every shard of m with Job.RunShard and merges them.
+// runAll computes every shard of m and merges them (Job.RunAll).
 func runAll(t testing.TB, m *sweep.Manifest, s *parley.Scenario, mod parley.Model) []byte {
 	t.Helper()
 	j, err := sweep.Open(m, s, mod, 2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var files []sweep.File
-	for i := range m.Shards {
-		b, err := j.RunShard(context.Background(), i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, sweep.File{Name: sweep.ShardName(i, m.Shards), Data: b})
-	}
-	out, err := j.MergeJSON(files)
+	out, err := j.RunAll(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
