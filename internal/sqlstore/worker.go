@@ -83,10 +83,7 @@ type runWorker struct {
 
 // Timeout gives long analyses their own bound.
 func (w *runWorker) Timeout(job *river.Job[runArgs]) time.Duration {
-	if job.Args.Long {
-		return w.cfg.LongJobTimeout
-	}
-	return w.cfg.JobTimeout
+	return jobTimeout(w.cfg, job.Args.Long)
 }
 
 // Work runs one attempt of a run: mark it running, compute, then store
@@ -279,6 +276,15 @@ func completeJob[T river.JobArgs](ctx context.Context, db *DB, job *river.Job[T]
 	})
 }
 
+// jobTimeout is the bound on one attempt: LongJobTimeout for long
+// analyses, JobTimeout for the rest.
+func jobTimeout(cfg store.WorkConfig, long bool) time.Duration {
+	if long {
+		return cfg.LongJobTimeout
+	}
+	return cfg.JobTimeout
+}
+
 func (a runArgs) runID() string   { return a.RunID }
 func (a shardArgs) runID() string { return a.RunID }
 func (a mergeArgs) runID() string { return a.RunID }
@@ -302,10 +308,7 @@ type shardWorker struct {
 
 // Timeout gives the shards of long analyses the long bound.
 func (w *shardWorker) Timeout(job *river.Job[shardArgs]) time.Duration {
-	if job.Args.Long {
-		return w.cfg.LongJobTimeout
-	}
-	return w.cfg.JobTimeout
+	return jobTimeout(w.cfg, job.Args.Long)
 }
 
 // Work runs one attempt of a shard: mark the run running and count the
@@ -433,10 +436,7 @@ type mergeWorker struct {
 
 // Timeout gives the merges of long analyses the long bound.
 func (w *mergeWorker) Timeout(job *river.Job[mergeArgs]) time.Duration {
-	if job.Args.Long {
-		return w.cfg.LongJobTimeout
-	}
-	return w.cfg.JobTimeout
+	return jobTimeout(w.cfg, job.Args.Long)
 }
 
 // Work merges the stored shards of a run and stores its result, with the
