@@ -4,9 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/parley-forecast/parley/internal/pgtest"
-
 	"github.com/parley-forecast/parley"
+	"github.com/parley-forecast/parley/internal/pgtest"
 	"github.com/parley-forecast/parley/postgres"
 	"github.com/parley-forecast/parley/store"
 	"github.com/parley-forecast/parley/store/storetest"

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/parley-forecast/parley/internal/pgtest"
-
 	"github.com/parley-forecast/parley/models"
 )
 

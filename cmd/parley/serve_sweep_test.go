@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/parley-forecast/parley/internal/pgtest"
-
 	"github.com/parley-forecast/parley/postgres"
 	"github.com/parley-forecast/parley/sqlite"
 )
