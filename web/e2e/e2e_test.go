@@ -222,6 +222,15 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	return s
 }
 
+// withToken opens the workbench at url and stores the API token where it
+// keeps it, as a signed-in user would have it.
+func withToken(url, token string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(url + "/"),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`sessionStorage.setItem("parley.token", %q)`, token)),
+	}
+}
+
 func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	// Each step gets 30 s, leaving time for a screenshot of the failure.
@@ -410,10 +419,7 @@ func TestAnalyses(t *testing.T) {
 	url, token := server(t)
 	id := upload(t, url, token)
 	ctx := browser(t, 1280, 800)
-	do(t, ctx, "open with the token",
-		chromedp.Navigate(url+"/"),
-		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`sessionStorage.setItem("parley.token", %q)`, token)),
-	)
+	do(t, ctx, "open with the token", withToken(url, token)...)
 	for _, tt := range []struct{ analysis, chart string }{
 		{"simulate", `.chart[data-kind="distribution"][data-issue="nuclear"] canvas`},
 		{"simulate", `.chart[data-kind="questions"] canvas`},
@@ -453,10 +459,7 @@ func TestSensitivityStrategy(t *testing.T) {
 	url, token := server(t)
 	id := upload(t, url, token)
 	ctx := browser(t, 1280, 800)
-	do(t, ctx, "open with the token",
-		chromedp.Navigate(url+"/"),
-		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`sessionStorage.setItem("parley.token", %q)`, token)),
-	)
+	do(t, ctx, "open with the token", withToken(url, token)...)
 	rows := func(sel string) int {
 		t.Helper()
 		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
@@ -556,10 +559,7 @@ func TestSweep(t *testing.T) {
 	url, token := server(t)
 	id := upload(t, url, token)
 	ctx := browser(t, 1280, 800)
-	do(t, ctx, "open with the token",
-		chromedp.Navigate(url+"/"),
-		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`sessionStorage.setItem("parley.token", %q)`, token)),
-	)
+	do(t, ctx, "open with the token", withToken(url, token)...)
 	open := func(what string) {
 		do(t, ctx, "open the run page for "+what,
 			chromedp.Navigate(url+"/#/"),
@@ -722,12 +722,10 @@ func TestPhoneWidth(t *testing.T) {
 	url, token := server(t)
 	id := upload(t, url, token)
 	ctx := browser(t, 390, 844)
-	do(t, ctx, "open at phone width",
-		chromedp.Navigate(url+"/"),
-		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`sessionStorage.setItem("parley.token", %q)`, token)),
+	do(t, ctx, "open at phone width", append(withToken(url, token),
 		chromedp.Navigate(url+"/#/s/"+id+"/form"),
 		chromedp.WaitVisible(chromedp.CSS(".stance blockquote")),
-	)
+	)...)
 	over, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth - window.innerWidth`))
 	if err != nil || over > 1 {
 		t.Errorf("page is %v px wider than the phone (%v)", over, err)
