@@ -455,9 +455,18 @@ func (w *workspace) step() {
 			term[p] = e
 		}
 		var sum float64
-		for j, pj := range pos {
-			if j != i {
+		if q == 1 {
+			// i's own term is +0 here (P, U_s, U_f and U_sq are all 0
+			// on the diagonal), and adding +0 changes no sum that is not
+			// −0, which these never are: the loop needs no test for j = i.
+			for _, pj := range pos {
 				sum += term[pj]
+			}
+		} else {
+			for j, pj := range pos {
+				if j != i {
+					sum += term[pj]
+				}
 			}
 		}
 		danger[i] = sum
@@ -512,6 +521,7 @@ func (w *workspace) step() {
 		// can then make an offer.
 		bound := q == 1 && ri != 1 && w.snap == nil && si >= 0 && si <= 1
 		var h2 float64
+		anyPos := false
 		if bound && ri < 1 {
 			h2 = 1 / h // 2^r, only for the chord bound
 		}
@@ -539,6 +549,14 @@ func (w *workspace) step() {
 				b -= w.statusQuoTerm(u[p], xi, ri)
 			}
 			bq[p] = b
+			anyPos = anyPos || b > 0
+		}
+		w.next[i] = xi
+		w.choice[i] = offer{}
+		if !anyPos && w.snap == nil {
+			// Every quadrant of classify needs b > 0: no counterpart
+			// can make an offer.
+			continue
 		}
 		p2i := p2[row : row+m]
 		best := offer{}
