@@ -200,10 +200,48 @@ func (w *workspace) votes(d []float64, m int) {
 		num[p*m+p] = 0
 		dp := d[p*n : p*n+n]
 		dp = dp[:len(wt)]
-		// Two positions q at a time, for two independent chains of
-		// additions; each pair's sums still run over the voters in order,
-		// and total still adds the pairs in order of q.
+		// Up to four positions q at a time, for independent chains of
+		// additions and fewer loads of w_k and d[p][k]; each pair's sums
+		// still run over the voters in order, and total still adds the
+		// pairs in order of q.
 		q := p + 1
+		for ; q+3 < m; q += 4 {
+			d0 := d[q*n : q*n+n][:len(wt)]
+			d1 := d[(q+1)*n : (q+1)*n+n][:len(wt)]
+			d2 := d[(q+2)*n : (q+2)*n+n][:len(wt)]
+			d3 := d[(q+3)*n : (q+3)*n+n][:len(wt)]
+			var a0, b0, a1, b1, a2, b2, a3, b3 float64
+			for k, wk := range wt {
+				x := dp[k]
+				if v := wk * (d0[k] - x); v > 0 {
+					a0 += v
+				} else {
+					b0 -= v
+				}
+				if v := wk * (d1[k] - x); v > 0 {
+					a1 += v
+				} else {
+					b1 -= v
+				}
+				if v := wk * (d2[k] - x); v > 0 {
+					a2 += v
+				} else {
+					b2 -= v
+				}
+				if v := wk * (d3[k] - x); v > 0 {
+					a3 += v
+				} else {
+					b3 -= v
+				}
+			}
+			row := num[p*m:][:m]
+			row[q], row[q+1], row[q+2], row[q+3] = a0, a1, a2, a3
+			num[q*m+p], num[(q+1)*m+p], num[(q+2)*m+p], num[(q+3)*m+p] = b0, b1, b2, b3
+			total += float64(w.mult[p]*w.mult[q]) * (a0 + b0)
+			total += float64(w.mult[p]*w.mult[q+1]) * (a1 + b1)
+			total += float64(w.mult[p]*w.mult[q+2]) * (a2 + b2)
+			total += float64(w.mult[p]*w.mult[q+3]) * (a3 + b3)
+		}
 		for ; q+1 < m; q += 2 {
 			dq := d[q*n : q*n+n]
 			dr := d[(q+1)*n : (q+1)*n+n]
