@@ -342,11 +342,18 @@ func TestUnknownReferenceNamesRejectedID(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, got)
 		}
 	}
-	// A close id is still suggested instead.
+	// A rejected id is never suggested, however close: "nuclear-" is one
+	// edit from "nuclear" but is no id to use.
 	s = smallScenario()
 	s.Issues[0].ID = "nuclear-"
 	s.Variants = nil
-	if got := s.Validate().Errors().Error(); !strings.Contains(got, `unknown issue "nuclear" (did you mean "nuclear-"?)`) {
+	got = s.Validate().Errors().Error()
+	if !strings.Contains(got, `unknown issue "nuclear" (not declared; "nuclear-" was rejected as an id)`) || strings.Contains(got, "did you mean") {
+		t.Errorf("want the rejected id named, not suggested, in:\n%s", got)
+	}
+	// A close accepted id is suggested instead of the note.
+	s.Issues = append(s.Issues, parley.Issue{ID: "nuclear2", Name: "Nuclear 2", Scale: parley.Scale{Min: 0, Max: 100}})
+	if got := s.Validate().Errors().Error(); !strings.Contains(got, `unknown issue "nuclear" (did you mean "nuclear2"?)`) {
 		t.Errorf("want a suggestion in:\n%s", got)
 	}
 }

@@ -364,20 +364,25 @@ func suggestIssues(id string, m map[string]*Issue) string {
 	return suggestOrRejected(id, keys, issueIDPattern)
 }
 
-// suggestOrRejected is suggest, and when no known id is close it points at
-// the one known id that was rejected (not matching re), if there is
-// exactly one: a reference by the old name to a declaration whose new id
-// was rejected ("observers" for "obs-2") is then not a mystery. The
-// reference is still reported: it stays wrong once the id is fixed.
+// suggestOrRejected is suggest over the known ids that were accepted
+// (matching re): a rejected id is recorded only so that references to it
+// do not cascade, and is no id to suggest. When no accepted id is close it
+// points at the one known id that was rejected, if there is exactly one: a
+// reference by the old name to a declaration whose new id was rejected
+// ("observers" for "obs-2") is then not a mystery. The reference is still
+// reported: it stays wrong once the id is fixed.
 func suggestOrRejected(id string, known []string, re *regexp.Regexp) string {
-	if s := suggest(id, known); s != "" {
-		return s
-	}
-	var bad []string
+	var good, bad []string
 	for _, k := range known {
-		if k != "" && !re.MatchString(k) {
+		switch {
+		case re.MatchString(k):
+			good = append(good, k)
+		case k != "":
 			bad = append(bad, k)
 		}
+	}
+	if s := suggest(id, good); s != "" {
+		return s
 	}
 	if len(bad) != 1 {
 		return ""

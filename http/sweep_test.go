@@ -184,6 +184,8 @@ func TestSweepInvalid(t *testing.T) {
 		{id, map[string]any{"analysis": "sensitivity", "bins": 10}, "body.options.bins"},
 		{id, map[string]any{"analysis": "sensitivity", "method": "sobol", "sampler": "x"}, "body.options.sampler"},
 		{id, map[string]any{"analysis": "sensitivity", "method": "sobol", "resamples": -1}, "body.options.resamples"},
+		{id, map[string]any{"analysis": "sensitivity", "levels": 3}, "body.options.levels"},
+		{id, map[string]any{"analysis": "sensitivity", "method": "morris", "draws": 1}, "body.options.draws"},
 		{id, map[string]any{"nope": 1}, "body.options"},
 		{small, map[string]any{"analysis": "sensitivity"}, "body.scenario"},
 	} {

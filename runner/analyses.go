@@ -227,8 +227,16 @@ func sensitivityCheck(j *Job, o sensitivityOptions) error {
 	default:
 		return fieldErr("options.method", parley.EINVALID, "method must be morris or sobol, got %q", o.Method)
 	}
-	if o.Draws < 0 || o.Levels < 0 {
-		return fieldErr("options", parley.EINVALID, "draws and levels must not be negative")
+	if o.Draws < 0 || o.Draws == 1 {
+		return fieldErr("options.draws", parley.EINVALID, "draws must be at least 2 (Morris trajectories or Sobol base rows), got %d", o.Draws)
+	}
+	// Morris's grid needs an even number of levels (so that its step Δ =
+	// p/(2(p−1)) lands on the grid); 0 is the default, 4. Sobol ignores it.
+	if o.Levels < 0 || (o.Method == "" || o.Method == "morris") && o.Levels != 0 && (o.Levels < 2 || o.Levels%2 != 0) {
+		return fieldErr("options.levels", parley.EINVALID, "levels must be an even number of at least 2, got %d", o.Levels)
+	}
+	if o.Resamples < 0 {
+		return fieldErr("options.resamples", parley.EINVALID, "resamples must not be negative, got %d", o.Resamples)
 	}
 	if len(j.Scenario.Uncertain()) == 0 {
 		return fieldErr("scenario", parley.EINVALID, "the scenario gives no input as a range: nothing to analyse")

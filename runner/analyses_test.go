@@ -141,6 +141,13 @@ func TestAnalysisOptionErrors(t *testing.T) {
 		{"leverage", "", `{"x": 1}`, "options", "takes no options"},
 		{"sensitivity", "", `{"method": "fast"}`, "options.method", "morris or sobol"},
 		{"sensitivity", "", `{"method": "sobol", "draws": 1000000}`, "options.draws", "Sobol base rows"},
+		{"sensitivity", "", `{"draws": -1}`, "options.draws", "at least 2"},
+		{"sensitivity", "", `{"method": "sobol", "draws": 1}`, "options.draws", "at least 2"},
+		{"sensitivity", "", `{"levels": 3}`, "options.levels", "even number of at least 2, got 3"},
+		{"sensitivity", "", `{"method": "morris", "levels": -2}`, "options.levels", "got -2"},
+		{"sensitivity", "", `{"method": "sobol", "levels": -2}`, "options.levels", "got -2"},
+		{"sensitivity", "", `{"method": "sobol", "sampler": "halton"}`, "options.sampler", "sobol or random"},
+		{"sensitivity", "", `{"method": "sobol", "resamples": -1}`, "options.resamples", "must not be negative"},
 		{"strategy", "", `{"question": "generous"}`, "options.actor", "needs options.actor"},
 		{"strategy", "", `{"actor": "a", "question": "stingy"}`, "options.question", `got "stingy"`},
 	} {

@@ -69,9 +69,6 @@ func sweepCheck(j *Job, o sweepOptions) error {
 			Sampler: o.Sampler, Resamples: o.Resamples, Dist: o.Dist}); err != nil {
 			return err
 		}
-		if o.Resamples < 0 {
-			return fieldErr("options.resamples", parley.EINVALID, "resamples must not be negative, got %d", o.Resamples)
-		}
 	default:
 		return fieldErr("options.analysis", parley.EINVALID, "a sweep's analysis must be simulate or sensitivity, got %q", o.Analysis)
 	}

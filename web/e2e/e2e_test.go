@@ -2,8 +2,10 @@
 // starts the server in-process on a temporary SQLite database, opens the
 // flagship scenario, breaks a salience and sees the error at its line,
 // runs eum and sees the trajectory chart, compares two variants, runs the
-// analyses, and runs sweeps, checking their shard progress and that their
-// results are drawn as the one-job analyses' are.
+// analyses, and runs sweeps, checking their shard progress, that their
+// results are drawn as the one-job analyses' are, that each sweep option
+// the form offers reaches the run, and that a refused option is shown
+// beside its field.
 // Screenshots are written to artifacts/ (or $PARLEY_E2E_ARTIFACTS).
 //
 // The tests skip when the bundle is not built (make web) or chromium is
@@ -716,8 +718,256 @@ func TestSweep(t *testing.T) {
 	}
 }
 
-// TestPhoneWidth checks the form and the run page (with a sweep's fields)
-// at phone width: the page does not scroll sideways.
+// getJSON decodes the API's answer to GET path into v.
+func getJSON(t *testing.T, url, token, path string, v any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url+"/api/v1"+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", path, res.Status)
+	}
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+}
+
+// storedRun is what the API keeps of a run, and the manifest of a sweep.
+type storedRun struct {
+	ID       string `json:"id"`
+	Analysis string `json:"analysis"`
+	Status   string `json:"status"`
+	Request  struct {
+		Options map[string]any `json:"options"`
+	} `json:"request"`
+	Result struct {
+		Levels  int    `json:"levels"`
+		Sampler string `json:"sampler"`
+		Issues  []struct {
+			ID        string `json:"id"`
+			Histogram struct {
+				Counts []uint64 `json:"counts"`
+			} `json:"histogram"`
+		} `json:"issues"`
+	} `json:"result"`
+	Manifest struct {
+		Bins        int `json:"bins"`
+		Sensitivity *struct {
+			Method    string `json:"method"`
+			Levels    int    `json:"levels"`
+			Sampler   string `json:"sampler"`
+			Resamples int    `json:"resamples"`
+		} `json:"sensitivity"`
+	}
+}
+
+// runs counts the runs the server holds (at most 200).
+func runs(t *testing.T, url, token string) int {
+	t.Helper()
+	var list struct {
+		Items []struct{} `json:"items"`
+	}
+	getJSON(t, url, token, "/runs?limit=200", &list)
+	return len(list.Items)
+}
+
+// latestRun is the newest run with its result, and its manifest.
+func latestRun(t *testing.T, url, token string) storedRun {
+	t.Helper()
+	var list struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	getJSON(t, url, token, "/runs?limit=1", &list)
+	if len(list.Items) != 1 {
+		t.Fatalf("no run stored")
+	}
+	var r storedRun
+	getJSON(t, url, token, "/runs/"+list.Items[0].ID, &r)
+	getJSON(t, url, token, "/runs/"+list.Items[0].ID+"/manifest", &r.Manifest)
+	return r
+}
+
+// TestSweepOptions sets each sweep option the run page offers besides
+// draws and shards to a value other than the API's default and checks
+// that the stored run asked for it and computed with it (its options, its
+// manifest, its result); that each field is shown only for the analysis
+// and method that take it, filled with the API's default; and that a value
+// the API refuses (422) is reported beside its field, with no run queued.
+func TestSweepOptions(t *testing.T) {
+	url, token := server(t)
+	id := upload(t, url, token)
+	ctx := browser(t, 1280, 800)
+	do(t, ctx, "open with the token", withToken(url, token)...)
+	const submit = `form.controls button[type="submit"]`
+	// sweep opens the run page and chooses a sweep of inner (simulate or
+	// sensitivity, with method) in 2 shards.
+	sweep := func(what, inner, method string) {
+		t.Helper()
+		steps := []chromedp.Action[chromedp.Void]{
+			chromedp.Navigate(url + "/#/"),
+			chromedp.WaitNotPresent(chromedp.CSS("#analysis")),
+			chromedp.Navigate(url + "/#/s/" + id + "/run"),
+			chromedp.WaitVisible(chromedp.CSS("#analysis")),
+			choose("#analysis", "sweep"),
+			chromedp.WaitVisible(chromedp.CSS("#sweep-shards")),
+			choose("#sweep-analysis", inner),
+			chromedp.SetValue(chromedp.CSS("#sweep-shards"), "2"),
+		}
+		if inner == "simulate" {
+			steps = append(steps, chromedp.SetValue(chromedp.CSS("#sim-draws"), "200"))
+		} else {
+			steps = append(steps, choose("#sens-method", method), chromedp.SetValue(chromedp.CSS("#sens-draws"), map[string]string{"morris": "4", "sobol": "8"}[method]))
+		}
+		do(t, ctx, what, steps...)
+	}
+	// shown lists which of the new fields are shown, with their values.
+	shown := func() string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`["#sim-bins", "#sens-levels", "#sens-sampler", "#sens-resamples"]
+			.map((sel) => { const e = document.querySelector(sel); return e && !e.closest("[hidden]") ? sel + "=" + e.value : ""; })
+			.filter(Boolean).join(" ")`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+
+	// Each field is shown where it applies, with the API's default.
+	for _, c := range []struct{ inner, method, want string }{
+		{"simulate", "", "#sim-bins=20"},
+		{"sensitivity", "morris", "#sens-levels=4"},
+		{"sensitivity", "sobol", "#sens-sampler=sobol #sens-resamples=100"},
+	} {
+		sweep("open a "+c.inner+" "+c.method+" sweep", c.inner, c.method)
+		if got := shown(); got != c.want {
+			t.Errorf("%s %s sweep: fields shown %q, want %q", c.inner, c.method, got, c.want)
+		}
+	}
+
+	// A simulate sweep with 50 bins: asked for, planned and computed.
+	sweep("a simulate sweep with 50 bins", "simulate", "")
+	do(t, ctx, "run it",
+		chromedp.SetValue(chromedp.CSS("#sim-bins"), "50"),
+		chromedp.Click(chromedp.CSS(submit)),
+		chromedp.WaitVisible(chromedp.CSS(`#results .chart[data-kind="distribution"][data-issue="nuclear"] canvas`)),
+	)
+	r := latestRun(t, url, token)
+	if r.Analysis != "sweep" || r.Status != "done" || r.Request.Options["bins"] != 50.0 || r.Manifest.Bins != 50 || len(r.Result.Issues) == 0 {
+		t.Errorf("simulate sweep: %s %s, options %v, manifest bins %d, %d issues; want a done sweep of 50 bins",
+			r.Analysis, r.Status, r.Request.Options, r.Manifest.Bins, len(r.Result.Issues))
+	}
+	for _, is := range r.Result.Issues {
+		if len(is.Histogram.Counts) != 50 {
+			t.Errorf("simulate sweep: issue %s has %d histogram bins, want 50", is.ID, len(is.Histogram.Counts))
+		}
+	}
+
+	// A Morris sweep on 6 levels: no Sobol options sent.
+	const table = `table[data-kind="sensitivity"][data-output="issue:nuclear"] tbody tr`
+	sweep("a Morris sweep on 6 levels", "sensitivity", "morris")
+	do(t, ctx, "run it",
+		chromedp.SetValue(chromedp.CSS("#sens-levels"), "6"),
+		chromedp.Click(chromedp.CSS(submit)),
+		chromedp.WaitVisible(chromedp.CSS(table)),
+	)
+	r = latestRun(t, url, token)
+	o := r.Request.Options
+	if ms := r.Manifest.Sensitivity; r.Status != "done" || o["levels"] != 6.0 || o["sampler"] != nil || o["resamples"] != nil ||
+		ms == nil || ms.Method != "morris" || ms.Levels != 6 || r.Result.Levels != 6 {
+		t.Errorf("Morris sweep: %s, options %v, manifest %+v, result levels %d; want levels 6 and no Sobol options", r.Status, o, ms, r.Result.Levels)
+	}
+	if s := text(t, ctx, "#results .note:not(.sweep)"); !strings.Contains(s, "on 6 levels") {
+		t.Errorf("Morris sweep: note %q does not say 6 levels", s)
+	}
+
+	// A Sobol sweep with the random sampler and 50 resamples: no levels.
+	sweep("a Sobol sweep, random sampler, 50 resamples", "sensitivity", "sobol")
+	do(t, ctx, "run it",
+		choose("#sens-sampler", "random"),
+		chromedp.SetValue(chromedp.CSS("#sens-resamples"), "50"),
+		chromedp.Click(chromedp.CSS(submit)),
+		chromedp.WaitVisible(chromedp.CSS(table)),
+	)
+	r = latestRun(t, url, token)
+	o = r.Request.Options
+	if ms := r.Manifest.Sensitivity; r.Status != "done" || o["sampler"] != "random" || o["resamples"] != 50.0 || o["levels"] != nil ||
+		ms == nil || ms.Method != "sobol" || ms.Sampler != "random" || ms.Resamples != 50 || r.Result.Sampler != "random" {
+		t.Errorf("Sobol sweep: %s, options %v, manifest %+v, result sampler %q; want random and 50 resamples, no levels", r.Status, o, ms, r.Result.Sampler)
+	}
+	if s := text(t, ctx, "#results .note:not(.sweep)"); !strings.Contains(s, "random sampler") {
+		t.Errorf("Sobol sweep: note %q does not name the random sampler", s)
+	}
+	screenshot(t, ctx, "sweep-options.png")
+
+	// Values the API refuses: each 422 is shown beside its field (and in
+	// the status line), the field is marked invalid, and nothing is
+	// queued. The sampler is a select offering only valid values, so the
+	// test adds one the API does not know.
+	before := runs(t, url, token)
+	for _, c := range []struct {
+		inner, method, field string
+		set                  chromedp.Action[chromedp.Void]
+		words                string
+	}{
+		{"simulate", "", "#sim-bins", chromedp.SetValue(chromedp.CSS("#sim-bins"), "7"), "bins must divide 10000"},
+		{"sensitivity", "morris", "#sens-levels", chromedp.SetValue(chromedp.CSS("#sens-levels"), "3"), "levels must be an even number of at least 2, got 3"},
+		{"sensitivity", "sobol", "#sens-resamples", chromedp.SetValue(chromedp.CSS("#sens-resamples"), "-1"), "resamples must not be negative, got -1"},
+		{"sensitivity", "sobol", "#sens-sampler", chromedp.Evaluate[chromedp.Void](`(() => { const e = document.querySelector("#sens-sampler"); e.add(new Option("halton", "halton")); e.value = "halton"; })()`),
+			`sampler must be sobol or random, got "halton"`},
+	} {
+		sweep("open a sweep to refuse "+c.field, c.inner, c.method)
+		do(t, ctx, "submit a bad "+c.field,
+			c.set,
+			chromedp.Click(chromedp.CSS(submit)),
+			chromedp.WaitVisible(chromedp.CSS(c.field+"-error")),
+		)
+		if s := text(t, ctx, c.field+"-error"); !strings.Contains(s, c.words) {
+			t.Errorf("%s: the note beside it says %q, want %q", c.field, s, c.words)
+		}
+		name := "options." + strings.TrimPrefix(strings.TrimPrefix(c.field, "#sim-"), "#sens-")
+		if s := text(t, ctx, "#status"); !strings.Contains(s, name) || !strings.Contains(s, c.words) {
+			t.Errorf("%s: status %q, want %s and why", c.field, s, name)
+		}
+		state, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
+			const e = document.querySelector(%q);
+			const others = [...document.querySelectorAll(".field-error")].filter((x) => !x.hidden && x.id !== %q).length;
+			return e.getAttribute("aria-invalid") + " " + e.getAttribute("aria-describedby") + " " + (document.activeElement === e) + " " + others;
+		})()`, c.field, strings.TrimPrefix(c.field, "#")+"-error")))
+		if want := "true " + strings.TrimPrefix(c.field, "#") + "-error true 0"; err != nil || state != want {
+			t.Errorf("%s: aria-invalid, aria-describedby, focused, other notes shown = %q (%v), want %q", c.field, state, err, want)
+		}
+		if c.field == "#sim-bins" {
+			screenshot(t, ctx, "sweep-field-error.png")
+		}
+	}
+	if n := runs(t, url, token); n != before {
+		t.Errorf("%d runs queued by refused requests", n-before)
+	}
+
+	// The form's own check is shown beside the field too: bins of 2.5.
+	sweep("open a sweep for a fractional bins", "simulate", "")
+	do(t, ctx, "submit 2.5 bins",
+		chromedp.SetValue(chromedp.CSS("#sim-bins"), "2.5"),
+		chromedp.Click(chromedp.CSS(submit)),
+		chromedp.WaitVisible(chromedp.CSS("#sim-bins-error")),
+	)
+	if s := text(t, ctx, "#sim-bins-error"); s != "Bins must be a whole number." {
+		t.Errorf("bins 2.5: the note beside it says %q", s)
+	}
+	if n := runs(t, url, token); n != before {
+		t.Errorf("bins 2.5 queued a run")
+	}
+}
+
+// TestPhoneWidth checks the form and the run page (with a sweep's fields,
+// and with an error beside one) at phone width: the page does not scroll
+// sideways.
 func TestPhoneWidth(t *testing.T) {
 	url, token := server(t)
 	id := upload(t, url, token)
@@ -748,4 +998,14 @@ func TestPhoneWidth(t *testing.T) {
 		t.Errorf("the run page with a sweep's fields is %v px wider than the phone (%v)", over, err)
 	}
 	screenshot(t, ctx, "view-phone-sweep.png")
+	// A refusal shown beside its field wraps too.
+	do(t, ctx, "refuse 7 bins at phone width",
+		chromedp.SetValue(chromedp.CSS("#sim-bins"), "7"),
+		chromedp.Click(chromedp.CSS(`form.controls button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#sim-bins-error")),
+	)
+	over, err = chromedp.Run(ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth - window.innerWidth`))
+	if err != nil || over > 1 {
+		t.Errorf("the run page with a field's error is %v px wider than the phone (%v)", over, err)
+	}
 }

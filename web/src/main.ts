@@ -306,14 +306,85 @@ function sweepKind(run: Run): "simulate" | "sensitivity" {
   return Array.isArray(run.result?.outputs) ? "sensitivity" : "simulate";
 }
 
-/** wholeNumber reads a whole number from 1 to max, or says what is wrong and returns undefined. */
-function wholeNumber(inp: HTMLInputElement, what: string, max: number): number | undefined {
+type Field = HTMLInputElement | HTMLSelectElement;
+
+/** A value the form refuses itself; what is wrong is already shown beside the field. */
+class FieldInvalid extends Error {}
+
+/**
+ * FieldErrors shows what is wrong with a form's fields beside them: the
+ * form's own checks, and each error of a refused request (422), which
+ * names its field by location (body.options.bins: field "options.bins").
+ */
+class FieldErrors {
+  private fields: { name: string; input: Field; note: HTMLElement }[] = [];
+
+  /** note returns the element, to place after input, that shows the errors of the field called name. */
+  note(name: string, input: Field): HTMLElement {
+    const note = h("span", { class: "field-error", id: `${input.id}-error` });
+    note.hidden = true;
+    input.setAttribute("aria-describedby", note.id);
+    this.fields.push({ name, input, note });
+    return note;
+  }
+
+  clear(): void {
+    for (const f of this.fields) {
+      f.note.hidden = true;
+      f.note.textContent = "";
+      f.input.removeAttribute("aria-invalid");
+    }
+  }
+
+  /** show puts msg beside the shown field called name (two fields may share a name, one shown at a time) and returns that field, if any. */
+  show(name: string, msg: string): Field | undefined {
+    const f = this.fields.find((x) => x.name === name && !x.input.closest("[hidden]"));
+    if (!f) return undefined;
+    f.note.textContent = msg;
+    f.note.hidden = false;
+    f.input.setAttribute("aria-invalid", "true");
+    return f.input;
+  }
+
+  /** fromProblem shows each error of a refused request beside the field it names, and moves the focus to the first. */
+  fromProblem(e: unknown): void {
+    if (!(e instanceof APIError)) return;
+    let first: Field | undefined;
+    for (const d of e.problem.errors ?? []) {
+      const name = d.location?.replace(/^body\./, "");
+      const f = name ? this.show(name, d.message) : undefined;
+      first ??= f;
+    }
+    first?.focus();
+  }
+
+  /** refuse shows msg beside the field, in the status line too, and stops the submission. */
+  refuse(name: string, inp: Field, msg: string): never {
+    this.show(name, msg);
+    say(msg, true);
+    inp.focus();
+    throw new FieldInvalid(msg);
+  }
+}
+
+/** wholeNumber reads a whole number from 1 to max, or refuses the field. */
+function wholeNumber(errs: FieldErrors, name: string, inp: HTMLInputElement, what: string, max: number): number {
   const n = Number(inp.value);
   if (inp.value.trim() === "" || !Number.isInteger(n) || n < 1 || n > max) {
-    say(`${what} must be a whole number from 1 to ${max.toLocaleString("en")}.`, true);
-    inp.focus();
-    return undefined;
+    errs.refuse(name, inp, `${what} must be a whole number from 1 to ${max.toLocaleString("en")}.`);
   }
+  return n;
+}
+
+/**
+ * optionalWhole reads a whole number, or undefined when the field is empty
+ * (the server's default). Its range is the server's to check: a value it
+ * refuses comes back as a 422 shown beside the field.
+ */
+function optionalWhole(errs: FieldErrors, name: string, inp: HTMLInputElement, what: string): number | undefined {
+  if (inp.value.trim() === "") return undefined;
+  const n = Number(inp.value);
+  if (!Number.isInteger(n)) errs.refuse(name, inp, `${what} must be a whole number.`);
   return n;
 }
 
@@ -325,6 +396,9 @@ function runView(body: HTMLElement, doc: ScenarioDocument): void {
   // The options simulate, sensitivity, strategy and sweep need, shown only
   // for them. A sweep runs simulate or sensitivity as K shard jobs: it
   // shows that analysis's fields and the number of shards.
+  // Defaults are the API's, but for the draws (fewer here, for speed).
+  // Each field has a note beside it for what is wrong with it.
+  const errs = new FieldErrors();
   const [swl, sweepOf] = select("sweep-analysis", "Sweep of", [["simulate", "simulate"], ["sensitivity", "sensitivity"]]);
   const shl = h("label", { for: "sweep-shards" }, "Shards");
   const shards = h("input", { id: "sweep-shards", type: "number", min: "1", max: "256", step: "1", value: "4", inputmode: "numeric" });
@@ -333,26 +407,48 @@ function runView(body: HTMLElement, doc: ScenarioDocument): void {
   const simDraws = h("input", { id: "sim-draws", type: "number", min: "1", step: "1", value: "2000", inputmode: "numeric" });
   simDraws.title = "Monte Carlo draws (at most 10,000,000; in a sweep at most 1,000,000,000)";
   const [dsl, dist] = select("sim-dist", "Distribution", [["triangular", "triangular"], ["uniform", "uniform"]]);
+  const bnl = h("label", { for: "sim-bins" }, "Bins");
+  const bins = h("input", { id: "sim-bins", type: "number", min: "1", step: "1", value: "20", inputmode: "numeric" });
+  bins.title = "Histogram bins per issue: a divisor of 10,000 (10, 20, 25, 50, 100…); default 20";
   const [mtl, method] = select("sens-method", "Method", [["morris", "Morris (μ*)"], ["sobol", "Sobol (S1, ST)"]]);
   const dl = h("label", { for: "sens-draws" }, "Draws");
   const draws = h("input", { id: "sens-draws", type: "number", min: "1", step: "1", value: "10", inputmode: "numeric" });
   draws.title = "Morris trajectories (at most 10,000) or Sobol base rows (at most 65,536)";
   method.addEventListener("change", () => (draws.value = method.value === "sobol" ? "256" : "10"));
+  const lvl = h("label", { for: "sens-levels" }, "Levels");
+  const levels = h("input", { id: "sens-levels", type: "number", min: "2", step: "2", value: "4", inputmode: "numeric" });
+  levels.title = "Morris grid levels: even, at least 2; default 4";
+  const [spl, sampler] = select("sens-sampler", "Sampler", [["sobol", "Sobol sequence"], ["random", "random"]], "sobol");
+  sampler.title = "How Sobol base rows are drawn: the quasi-random Sobol sequence (default) or pseudo-random";
+  const rsl = h("label", { for: "sens-resamples" }, "Resamples");
+  const resamples = h("input", { id: "sens-resamples", type: "number", min: "1", step: "1", value: "100", inputmode: "numeric" });
+  resamples.title = "Bootstrap resamples for the Sobol indices' 95 % intervals; default 100";
   const [acl, actor] = select("strat-actor", "Actor", sc.actors.map((a): [string, string] => [a.id, a.name]));
   const [ql, question] = select("strat-question", "Question", (sc.questions ?? []).map((q): [string, string] => [q.id, q.id]));
-  const sweepOpts = h("span", { class: "options", "data-for": "sweep" }, swl, sweepOf, shl, shards);
-  const simOpts = h("span", { class: "options", "data-for": "simulate" }, sdl, simDraws, dsl, dist);
-  const sensOpts = h("span", { class: "options", "data-for": "sensitivity" }, mtl, method, dl, draws);
-  const stratOpts = h("span", { class: "options", "data-for": "strategy" }, acl, actor, ql, question);
+  const sweepOpts = h("span", { class: "options", "data-for": "sweep" }, swl, sweepOf, errs.note("options.analysis", sweepOf), shl, shards, errs.note("options.shards", shards));
+  const simOpts = h("span", { class: "options", "data-for": "simulate" }, sdl, simDraws, errs.note("options.draws", simDraws),
+    dsl, dist, errs.note("options.dist", dist), bnl, bins, errs.note("options.bins", bins));
+  // Levels are Morris's; the sampler and resamples Sobol's.
+  const morrisOpts = h("span", { class: "options", "data-for": "morris" }, lvl, levels, errs.note("options.levels", levels));
+  const sobolOpts = h("span", { class: "options", "data-for": "sobol" }, spl, sampler, errs.note("options.sampler", sampler),
+    rsl, resamples, errs.note("options.resamples", resamples));
+  const sensOpts = h("span", { class: "options", "data-for": "sensitivity" }, mtl, method, errs.note("options.method", method),
+    dl, draws, errs.note("options.draws", draws), morrisOpts, sobolOpts);
+  const stratOpts = h("span", { class: "options", "data-for": "strategy" }, acl, actor, errs.note("options.actor", actor),
+    ql, question, errs.note("options.question", question));
   const showOptions = () => {
     const inner = analysis.value === "sweep" ? sweepOf.value : analysis.value;
     sweepOpts.hidden = analysis.value !== "sweep";
     simOpts.hidden = inner !== "simulate";
     sensOpts.hidden = inner !== "sensitivity";
+    morrisOpts.hidden = method.value !== "morris";
+    sobolOpts.hidden = method.value !== "sobol";
     stratOpts.hidden = analysis.value !== "strategy";
+    errs.clear();
   };
   analysis.addEventListener("change", showOptions);
   sweepOf.addEventListener("change", showOptions);
+  method.addEventListener("change", showOptions);
   showOptions();
   const go = h("button", { type: "submit" }, "Run");
   const cancel = h("button", { type: "button", disabled: "" }, "Cancel");
@@ -363,7 +459,10 @@ function runView(body: HTMLElement, doc: ScenarioDocument): void {
   const shardsDone = h("span", { class: "note", id: "shards" });
   shardsDone.hidden = true;
   const out = h("div", { class: "results", id: "results" });
-  const form = h("form", { class: "controls" }, ml, model, al, analysis, vl, variant, sweepOpts, simOpts, sensOpts, stratOpts, go, cancel, prog, shardsDone);
+  // novalidate: the form's own checks and the server's refusals are shown
+  // beside the field, in the same way, rather than the browser's bubble
+  // (which would also keep a value such as 3 levels from the server).
+  const form = h("form", { class: "controls", novalidate: "" }, ml, model, al, analysis, vl, variant, sweepOpts, simOpts, sensOpts, stratOpts, go, cancel, prog, shardsDone);
   const progress = (r: Run, ms: number) => {
     say(progressText(r, ms));
     if (!r.progress) return;
@@ -385,35 +484,36 @@ function runView(body: HTMLElement, doc: ScenarioDocument): void {
     prog.hidden = false;
     shardsDone.hidden = true;
     shardsDone.textContent = "";
+    errs.clear();
     const sweeping = analysis.value === "sweep";
     try {
-      // The options of simulate and sensitivity, alone or in a sweep.
-      const simOptions = () => {
-        const n = wholeNumber(simDraws, "Draws", sweeping ? 1e9 : 1e7);
-        return n === undefined ? undefined : { draws: n, dist: dist.value };
-      };
+      // The options of simulate and sensitivity, alone or in a sweep: only
+      // those of the method chosen (a Morris run takes no sampler).
+      const simOptions = () => ({
+        draws: wholeNumber(errs, "options.draws", simDraws, "Draws", sweeping ? 1e9 : 1e7),
+        dist: dist.value,
+        bins: optionalWhole(errs, "options.bins", bins, "Bins"),
+      });
       const sensOptions = () => {
-        const n = wholeNumber(draws, "Draws", method.value === "sobol" ? 65536 : 10000);
-        return n === undefined ? undefined : { method: method.value, draws: n };
+        const base = { method: method.value, draws: wholeNumber(errs, "options.draws", draws, "Draws", method.value === "sobol" ? 65536 : 10000) };
+        return method.value === "sobol"
+          ? { ...base, sampler: sampler.value, resamples: optionalWhole(errs, "options.resamples", resamples, "Resamples") }
+          : { ...base, levels: optionalWhole(errs, "options.levels", levels, "Levels") };
       };
       let options: Record<string, unknown> | undefined;
       switch (analysis.value) {
         case "simulate":
           options = simOptions();
-          if (!options) return;
           break;
         case "compare":
           options = { draws: 500 };
           break;
         case "sensitivity":
           options = sensOptions();
-          if (!options) return;
           break;
         case "sweep": {
-          const k = wholeNumber(shards, "Shards", 256);
-          const inner = sweepOf.value === "sensitivity" ? sensOptions() : simOptions();
-          if (k === undefined || !inner) return;
-          options = { analysis: sweepOf.value, shards: k, ...inner };
+          const k = wholeNumber(errs, "options.shards", shards, "Shards", 256);
+          options = { analysis: sweepOf.value, shards: k, ...(sweepOf.value === "sensitivity" ? sensOptions() : simOptions()) };
           break;
         }
         case "strategy":
@@ -433,7 +533,9 @@ function runView(body: HTMLElement, doc: ScenarioDocument): void {
       say(`Done in ${(run.run_ms ?? 0).toFixed(0)} ms.`);
       showResult(out, run, sc);
     } catch (e) {
+      if (e instanceof FieldInvalid) return; // shown beside its field
       say(explain(e, true), true);
+      errs.fromProblem(e);
     } finally {
       go.disabled = false;
       cancel.disabled = true;
