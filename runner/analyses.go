@@ -19,6 +19,7 @@ const (
 	MaxStrategyDraws      = 100_000    // strategy, per candidate
 	MaxMorrisTrajectories = 10_000
 	MaxSobolRows          = 1 << 16
+	MaxResamples          = 10_000 // Sobol bootstrap
 )
 
 func init() {
@@ -235,8 +236,8 @@ func sensitivityCheck(j *Job, o sensitivityOptions) error {
 	if o.Levels < 0 || (o.Method == "" || o.Method == "morris") && o.Levels != 0 && (o.Levels < 2 || o.Levels%2 != 0) {
 		return fieldErr("options.levels", parley.EINVALID, "levels must be an even number of at least 2, got %d", o.Levels)
 	}
-	if o.Resamples < 0 {
-		return fieldErr("options.resamples", parley.EINVALID, "resamples must not be negative, got %d", o.Resamples)
+	if o.Resamples < 0 || o.Resamples > MaxResamples {
+		return fieldErr("options.resamples", parley.EINVALID, "resamples must be between 0 (the default, 100) and %d, got %d", MaxResamples, o.Resamples)
 	}
 	if len(j.Scenario.Uncertain()) == 0 {
 		return fieldErr("scenario", parley.EINVALID, "the scenario gives no input as a range: nothing to analyse")

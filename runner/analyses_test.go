@@ -147,7 +147,8 @@ func TestAnalysisOptionErrors(t *testing.T) {
 		{"sensitivity", "", `{"method": "morris", "levels": -2}`, "options.levels", "got -2"},
 		{"sensitivity", "", `{"method": "sobol", "levels": -2}`, "options.levels", "got -2"},
 		{"sensitivity", "", `{"method": "sobol", "sampler": "halton"}`, "options.sampler", "sobol or random"},
-		{"sensitivity", "", `{"method": "sobol", "resamples": -1}`, "options.resamples", "must not be negative"},
+		{"sensitivity", "", `{"method": "sobol", "resamples": -1}`, "options.resamples", "between 0 (the default, 100) and 10000, got -1"},
+		{"sensitivity", "", `{"method": "sobol", "resamples": 10001}`, "options.resamples", "between 0 (the default, 100) and 10000, got 10001"},
 		{"strategy", "", `{"question": "generous"}`, "options.actor", "needs options.actor"},
 		{"strategy", "", `{"actor": "a", "question": "stingy"}`, "options.question", `got "stingy"`},
 	} {

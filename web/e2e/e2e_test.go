@@ -917,7 +917,7 @@ func TestSweepOptions(t *testing.T) {
 	}{
 		{"simulate", "", "#sim-bins", chromedp.SetValue(chromedp.CSS("#sim-bins"), "7"), "bins must divide 10000"},
 		{"sensitivity", "morris", "#sens-levels", chromedp.SetValue(chromedp.CSS("#sens-levels"), "3"), "levels must be an even number of at least 2, got 3"},
-		{"sensitivity", "sobol", "#sens-resamples", chromedp.SetValue(chromedp.CSS("#sens-resamples"), "-1"), "resamples must not be negative, got -1"},
+		{"sensitivity", "sobol", "#sens-resamples", chromedp.SetValue(chromedp.CSS("#sens-resamples"), "-1"), "resamples must be between 0 (the default, 100) and 10000, got -1"},
 		{"sensitivity", "sobol", "#sens-sampler", chromedp.Evaluate[chromedp.Void](`(() => { const e = document.querySelector("#sens-sampler"); e.add(new Option("halton", "halton")); e.value = "halton"; })()`),
 			`sampler must be sobol or random, got "halton"`},
 	} {
