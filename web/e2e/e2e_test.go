@@ -122,19 +122,10 @@ func upload(t *testing.T, url, token string) string {
 // source returns the latest saved document of scenario id.
 func source(t *testing.T, url, token, id string) string {
 	t.Helper()
-	req, _ := http.NewRequest("GET", url+"/api/v1/scenarios/"+id, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
 	var doc struct {
 		Source string `json:"source"`
 	}
-	if err := json.NewDecoder(res.Body).Decode(&doc); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, url, token, "/scenarios/"+id, &doc)
 	return doc.Source
 }
 
