@@ -43,6 +43,20 @@ Formats: table (for people, the --top inputs per output), json and csv
 			if draws < 0 || top < 1 {
 				return usagef("--draws must be at least 0 and --top at least 1")
 			}
+			// The method's own bounds, checked here so that a bad value is
+			// a usage error (exit 2) like any other bad flag.
+			if draws == 1 {
+				return usagef("--draws must be 0 (the default) or at least 2, got 1")
+			}
+			if method == "morris" && (levels < 2 || levels%2 != 0) {
+				return usagef("--levels must be even and at least 2, got %d", levels)
+			}
+			if method == "sobol" && sampler != "sobol" && sampler != "random" {
+				return usagef("--sampler must be sobol or random, got %q", sampler)
+			}
+			if method == "sobol" && resamples < 0 {
+				return usagef("--resamples must be at least 0 (0: the default, 100), got %d", resamples)
+			}
 			j, err := f.setup(cmd, a[0], "table", "json", "csv")
 			if err != nil {
 				return err

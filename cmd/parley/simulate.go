@@ -38,6 +38,9 @@ docs/analyses.md).`,
 			if draws == 0 {
 				return usagef("--draws must be at least 1")
 			}
+			if bins < 1 || analysis.FineBins%bins != 0 {
+				return usagef("--bins must divide %d (e.g. 10, 20, 25, 50, 100), got %d", analysis.FineBins, bins)
+			}
 			j, err := f.setup(cmd, a[0], "table", "json", "csv")
 			if err != nil {
 				return err
