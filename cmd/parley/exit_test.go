@@ -123,3 +123,18 @@ questions:
 		}
 	}
 }
+
+// compare refuses --variant (it takes --variants), so its help must not
+// offer it.
+func TestCompareHelpHasNoVariantFlag(t *testing.T) {
+	var stdout strings.Builder
+	if code := Main([]string{"compare", "--help"}, &stdout, io.Discard); code != 0 {
+		t.Fatalf("compare --help: exit %d", code)
+	}
+	if strings.Contains(stdout.String(), "--variant ") {
+		t.Errorf("compare --help offers --variant, which compare refuses:\n%s", stdout.String())
+	}
+	if !strings.Contains(stdout.String(), "--variants") {
+		t.Errorf("compare --help lost --variants:\n%s", stdout.String())
+	}
+}
