@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/parley-forecast/parley"
 )
@@ -58,6 +59,7 @@ func Parse(name string, data []byte) (*File, parley.Diagnostics) {
 		t.notef(t.lookup(""), "", "internal error: cannot decode the scenario: %v", err)
 	}
 	t.checkSourcePaths(s)
+	t.checkDates(s)
 	f := &File{Name: name, Scenario: s, t: t}
 	vds := f.Locate(validate(s))
 	placeConditions(data, s, vds)
@@ -191,6 +193,55 @@ func (t *tree) checkSourcePaths(s *parley.Scenario) {
 			t.errorf(t.lookup(p), p, "must be relative to the scenario file, got the absolute path %q", src.Path)
 		}
 	}
+}
+
+// checkDates reports dates that fit the schema's YYYY[-MM[-DD]] pattern
+// (those that do not were reported and removed) but name no month or day
+// on the calendar, such as 2024-13 or 2023-02-29.
+func (t *tree) checkDates(s *parley.Scenario) {
+	check := func(p, d string) {
+		if why := calendarFault(d); why != "" {
+			t.errorf(t.lookup(p), p, "must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got %q (%s)", d, why)
+		}
+	}
+	check("date", s.Date)
+	for i, src := range s.Sources {
+		check(joinField(joinIndex("sources", i), "date"), src.Date)
+	}
+}
+
+// calendarFault says what is wrong with a date written YYYY, YYYY-MM or
+// YYYY-MM-DD, or returns "" when it is a real year, month or day (or is
+// not written in that form at all, which the schema reports).
+func calendarFault(d string) string {
+	parts := strings.Split(d, "-")
+	if len(parts) < 2 || len(parts) > 3 {
+		return ""
+	}
+	year, err1 := strconv.Atoi(parts[0])
+	month, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	if month < 1 || month > 12 {
+		return fmt.Sprintf("no month %d", month)
+	}
+	if len(parts) == 2 {
+		return ""
+	}
+	day, err := strconv.Atoi(parts[2])
+	if err != nil {
+		return ""
+	}
+	// Day 0 of the next month is the last day of this one.
+	last := time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	switch {
+	case day < 1:
+		return fmt.Sprintf("no day %d", day)
+	case day > last:
+		return fmt.Sprintf("%s %d has %d days", time.Month(month), year, last)
+	}
+	return ""
 }
 
 // isAbs reports whether p is absolute on any common system, so that a

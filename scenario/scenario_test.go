@@ -2,6 +2,7 @@ package scenario_test
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -220,5 +221,49 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Ensure that a date that fits the YYYY-MM-DD pattern but names no day on
+// the calendar is refused, at the assessment's date and at a source's.
+func TestCalendarDates(t *testing.T) {
+	tests := []struct {
+		date string
+		want string // "" when the date is fine
+	}{
+		{"2024", ""},
+		{"2024-05", ""},
+		{"2024-12-31", ""},
+		{"2024-02-29", ""}, // a leap year
+		{"2024-13", `must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got "2024-13" (no month 13)`},
+		{"2024-00", `must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got "2024-00" (no month 0)`},
+		{"2023-02-29", `must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got "2023-02-29" (February 2023 has 28 days)`},
+		{"2024-04-31", `must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got "2024-04-31" (April 2024 has 30 days)`},
+		{"2024-05-00", `must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got "2024-05-00" (no day 0)`},
+	}
+	for _, tt := range tests {
+		doc := fmt.Sprintf(`title: T
+date: "%s"
+sources:
+  - {id: s, title: S, date: "%s"}
+actors:
+  - {id: a, name: A, capability: 1}
+issues:
+  - {id: k, name: K, scale: {min: 0, max: 1}}
+stances:
+  - {actor: a, issue: k, position: 0, salience: 1, assumption: t}
+`, tt.date, tt.date)
+		_, ds := scenario.Parse("d.yaml", []byte(doc))
+		var want []string
+		if tt.want != "" {
+			want = []string{"d.yaml:2:7: date: " + tt.want, "d.yaml:4:29: sources[0].date: " + tt.want} // 29: the opening quote
+		}
+		var got []string
+		for _, d := range ds {
+			got = append(got, d.String())
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("date %q:\n got %q\nwant %q", tt.date, got, want)
+		}
 	}
 }
