@@ -60,6 +60,7 @@ func Parse(name string, data []byte) (*File, parley.Diagnostics) {
 	}
 	t.checkSourcePaths(s)
 	t.checkDates(s)
+	t.checkChangeFields()
 	f := &File{Name: name, Scenario: s, t: t}
 	vds := f.Locate(validate(s))
 	placeConditions(data, s, vds)
@@ -191,6 +192,57 @@ func (t *tree) checkSourcePaths(s *parley.Scenario) {
 		if isAbs(src.Path) {
 			p := joinField(joinIndex("sources", i), "path")
 			t.errorf(t.lookup(p), p, "must be relative to the scenario file, got the absolute path %q", src.Path)
+		}
+	}
+}
+
+// changeFields lists the fields each change op uses, besides op and note
+// (which every change may have), in the order the docs give them.
+var changeFields = map[parley.ChangeOp][]string{
+	parley.OpSet:             {"actor", "issue", "position", "salience", "capability"},
+	parley.OpShift:           {"actor", "issue", "position", "salience"},
+	parley.OpScaleCapability: {"actor", "factor", "issue"},
+	parley.OpAddActor:        {"new_actor", "stances"},
+	parley.OpRemoveActor:     {"actor"},
+	parley.OpAddRelation:     {"relation"},
+	parley.OpRemoveRelation:  {"relation"},
+}
+
+// checkChangeFields reports a variant change that gives a field its op
+// does not use: applying the change would ignore it, and the author meant
+// something by it (remove-actor with an issue removes the actor from every
+// issue, not from that one). It reads the tree as written, so that a
+// field given as 0 or empty counts too. A change whose op is unknown has
+// been reported already.
+func (t *tree) checkChangeFields() {
+	root, _ := t.root.(map[string]any)
+	variants, _ := root["variants"].([]any)
+	for i, v := range variants {
+		vm, _ := v.(map[string]any)
+		changes, _ := vm["changes"].([]any)
+		for j, c := range changes {
+			cm, _ := c.(map[string]any)
+			op, _ := cm["op"].(string)
+			uses, ok := changeFields[parley.ChangeOp(op)]
+			if !ok {
+				continue
+			}
+			keys := make([]string, 0, len(cm))
+			for k := range cm {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				if k == "op" || k == "note" || slices.Contains(uses, k) {
+					continue
+				}
+				p := joinField(joinIndex(joinField(joinIndex("variants", i), "changes"), j), k)
+				pos := t.lookup(p)
+				if sp := t.index[p]; sp != nil && sp.key.Line > 0 {
+					pos = sp.key
+				}
+				t.errorf(pos, p, "change %q does not use %s (it takes %s)", op, k, strings.Join(uses, ", "))
+			}
 		}
 	}
 }

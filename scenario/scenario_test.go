@@ -267,3 +267,55 @@ stances:
 		}
 	}
 }
+
+// Ensure that a change naming a field its op does not use is refused
+// rather than silently ignored: remove-actor with an issue would otherwise
+// remove the actor from every issue, not from that one.
+func TestChangeFieldsItsOpDoesNotUse(t *testing.T) {
+	const head = `title: T
+actors:
+  - {id: a, name: A, capability: 1}
+  - {id: b, name: B, capability: 1}
+issues:
+  - {id: k, name: K, scale: {min: 0, max: 10}}
+stances:
+  - {actor: a, issue: k, position: 0, salience: 1, assumption: t}
+  - {actor: b, issue: k, position: 5, salience: 1, assumption: t}
+variants:
+  - id: v
+    changes:
+`
+	tests := []struct {
+		change string
+		want   []string
+	}{
+		// Every op with exactly its fields, and a note: fine.
+		{`{op: set, actor: a, issue: k, position: 1, salience: 0.5, capability: 2, note: n}`, nil},
+		{`{op: shift, actor: a, issue: k, position: 1, salience: -0.5, note: n}`, nil},
+		{`{op: scale-capability, actor: a, factor: 2, issue: k, note: n}`, nil},
+		{`{op: add-actor, new_actor: {id: c, name: C, capability: 1}, stances: [{actor: c, issue: k, position: 1, salience: 1}], note: n}`, nil},
+		{`{op: remove-actor, actor: b, note: n}`, nil},
+		{`{op: add-relation, relation: {from: a, to: b, kind: ally, strength: 1}, note: n}`, nil},
+		// Fields the op does not use, reported at their keys (the
+		// change starts at column 9, after "      - {").
+		{`{op: remove-actor, actor: b, issue: k}`,
+			[]string{`d.yaml:13:38: variants[0].changes[0].issue: change "remove-actor" does not use issue (it takes actor)`}},
+		{`{op: shift, actor: a, issue: k, position: 1, capability: 3, factor: 2}`,
+			[]string{
+				`d.yaml:13:54: variants[0].changes[0].capability: change "shift" does not use capability (it takes actor, issue, position, salience)`,
+				`d.yaml:13:69: variants[0].changes[0].factor: change "shift" does not use factor (it takes actor, issue, position, salience)`,
+			}},
+		{`{op: add-relation, actor: a, relation: {from: a, to: b, kind: ally, strength: 1}}`,
+			[]string{`d.yaml:13:28: variants[0].changes[0].actor: change "add-relation" does not use actor (it takes relation)`}},
+	}
+	for _, tt := range tests {
+		_, ds := scenario.Parse("d.yaml", []byte(head+"      - "+tt.change+"\n"))
+		var got []string
+		for _, d := range ds {
+			got = append(got, d.String())
+		}
+		if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+			t.Errorf("%s:\n got %q\nwant %q", tt.change, got, tt.want)
+		}
+	}
+}
