@@ -89,7 +89,7 @@ func (f *File) Locate(ds parley.Diagnostics) parley.Diagnostics {
 	}
 	var out parley.Diagnostics
 	for _, d := range ds {
-		if f.t != nil && f.t.repeats(d.Path) {
+		if f.t != nil && (f.t.repeats(d.Path) || f.t.unbacked(d)) {
 			continue
 		}
 		if d.Pos.Line == 0 {
@@ -101,6 +101,16 @@ func (f *File) Locate(ds parley.Diagnostics) parley.Diagnostics {
 		out = append(out, d)
 	}
 	return out
+}
+
+// unbacked reports whether d is the warning that a stance has neither
+// evidence nor an assumption while the stance's evidence or assumption
+// was given but found faulty: that mistake has been reported already.
+func (t *tree) unbacked(d parley.Diagnostic) bool {
+	if d.Severity != parley.SevWarning || !strings.HasSuffix(d.Message, "has neither evidence nor an assumption note") {
+		return false
+	}
+	return t.repeats(joinField(d.Path, "assumption")) || t.repeats(joinField(d.Path, "evidence"))
 }
 
 // lookup returns the position of the value at path or its nearest

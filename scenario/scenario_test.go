@@ -319,3 +319,22 @@ variants:
 		}
 	}
 }
+
+// Ensure that an assumption or evidence of the wrong type is reported
+// once: not also as a stance with neither evidence nor an assumption.
+func TestBadAssumptionReportedOnce(t *testing.T) {
+	for _, field := range []string{"assumption: [a list]", "evidence: a text"} {
+		doc := `title: T
+actors:
+  - {id: a, name: A, capability: 1}
+issues:
+  - {id: k, name: K, scale: {min: 0, max: 1}}
+stances:
+  - {actor: a, issue: k, position: 0, salience: 1, ` + field + `}
+`
+		_, ds := scenario.Parse("d.yaml", []byte(doc))
+		if len(ds) != 1 || ds[0].Severity != parley.SevError {
+			t.Errorf("%s: want one error, got\n%v", field, ds)
+		}
+	}
+}
