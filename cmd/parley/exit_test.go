@@ -114,6 +114,13 @@ questions:
 		{[]string{"sensitivity", file, "--method", "sobol", "--draws", "8", "--sampler", "random", "--resamples", "5"}, 0},
 		{[]string{"strategy", file, "--actor", "b", "--question", "high", "--max-steps", "-1"}, 2},
 		{[]string{"strategy", file, "--actor", "b", "--question", "high", "--max-steps", "5"}, 0},
+		// sweep plan takes the same values, with the same bounds.
+		{[]string{"sweep", "plan", file, "--draws", "10", "--bins", "7", "--out", filepath.Join(dir, "m1.json")}, 2},
+		{[]string{"sweep", "plan", file, "--analysis", "sensitivity", "--levels", "3", "--out", filepath.Join(dir, "m2.json")}, 2},
+		{[]string{"sweep", "plan", file, "--analysis", "sensitivity", "--draws", "1", "--out", filepath.Join(dir, "m3.json")}, 2},
+		{[]string{"sweep", "plan", file, "--analysis", "sensitivity", "--method", "sobol", "--sampler", "zz", "--out", filepath.Join(dir, "m4.json")}, 2},
+		{[]string{"sweep", "plan", file, "--analysis", "sensitivity", "--method", "sobol", "--resamples", "-1", "--out", filepath.Join(dir, "m5.json")}, 2},
+		{[]string{"sweep", "plan", file, "--analysis", "sensitivity", "--method", "sobol", "--draws", "8", "--out", filepath.Join(dir, "m6.json")}, 0},
 	}
 	for _, tt := range tests {
 		var stderr strings.Builder
