@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/parley-forecast/parley"
 )
@@ -58,6 +59,8 @@ func Parse(name string, data []byte) (*File, parley.Diagnostics) {
 		t.notef(t.lookup(""), "", "internal error: cannot decode the scenario: %v", err)
 	}
 	t.checkSourcePaths(s)
+	t.checkDates(s)
+	t.checkChangeFields()
 	f := &File{Name: name, Scenario: s, t: t}
 	vds := f.Locate(validate(s))
 	placeConditions(data, s, vds)
@@ -86,7 +89,7 @@ func (f *File) Locate(ds parley.Diagnostics) parley.Diagnostics {
 	}
 	var out parley.Diagnostics
 	for _, d := range ds {
-		if f.t != nil && f.t.repeats(d.Path) {
+		if f.t != nil && (f.t.repeats(d.Path) || f.t.unbacked(d)) {
 			continue
 		}
 		if d.Pos.Line == 0 {
@@ -98,6 +101,16 @@ func (f *File) Locate(ds parley.Diagnostics) parley.Diagnostics {
 		out = append(out, d)
 	}
 	return out
+}
+
+// unbacked reports whether d is the warning that a stance has neither
+// evidence nor an assumption while the stance's evidence or assumption
+// was given but found faulty: that mistake has been reported already.
+func (t *tree) unbacked(d parley.Diagnostic) bool {
+	if d.Severity != parley.SevWarning || !strings.HasSuffix(d.Message, "has neither evidence nor an assumption note") {
+		return false
+	}
+	return t.repeats(joinField(d.Path, "assumption")) || t.repeats(joinField(d.Path, "evidence"))
 }
 
 // lookup returns the position of the value at path or its nearest
@@ -191,6 +204,106 @@ func (t *tree) checkSourcePaths(s *parley.Scenario) {
 			t.errorf(t.lookup(p), p, "must be relative to the scenario file, got the absolute path %q", src.Path)
 		}
 	}
+}
+
+// changeFields lists the fields each change op uses, besides op and note
+// (which every change may have), in the order the docs give them.
+var changeFields = map[parley.ChangeOp][]string{
+	parley.OpSet:             {"actor", "issue", "position", "salience", "capability"},
+	parley.OpShift:           {"actor", "issue", "position", "salience"},
+	parley.OpScaleCapability: {"actor", "factor", "issue"},
+	parley.OpAddActor:        {"new_actor", "stances"},
+	parley.OpRemoveActor:     {"actor"},
+	parley.OpAddRelation:     {"relation"},
+	parley.OpRemoveRelation:  {"relation"},
+}
+
+// checkChangeFields reports a variant change that gives a field its op
+// does not use: applying the change would ignore it, and the author meant
+// something by it (remove-actor with an issue removes the actor from every
+// issue, not from that one). It reads the tree as written, so that a
+// field given as 0 or empty counts too. A change whose op is unknown has
+// been reported already.
+func (t *tree) checkChangeFields() {
+	root, _ := t.root.(map[string]any)
+	variants, _ := root["variants"].([]any)
+	for i, v := range variants {
+		vm, _ := v.(map[string]any)
+		changes, _ := vm["changes"].([]any)
+		for j, c := range changes {
+			cm, _ := c.(map[string]any)
+			op, _ := cm["op"].(string)
+			uses, ok := changeFields[parley.ChangeOp(op)]
+			if !ok {
+				continue
+			}
+			keys := make([]string, 0, len(cm))
+			for k := range cm {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				if k == "op" || k == "note" || slices.Contains(uses, k) {
+					continue
+				}
+				p := joinField(joinIndex(joinField(joinIndex("variants", i), "changes"), j), k)
+				pos := t.lookup(p)
+				if sp := t.index[p]; sp != nil && sp.key.Line > 0 {
+					pos = sp.key
+				}
+				t.errorf(pos, p, "change %q does not use %s (it takes %s)", op, k, strings.Join(uses, ", "))
+			}
+		}
+	}
+}
+
+// checkDates reports dates that fit the schema's YYYY[-MM[-DD]] pattern
+// (those that do not were reported and removed) but name no month or day
+// on the calendar, such as 2024-13 or 2023-02-29.
+func (t *tree) checkDates(s *parley.Scenario) {
+	check := func(p, d string) {
+		if why := calendarFault(d); why != "" {
+			t.errorf(t.lookup(p), p, "must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got %q (%s)", d, why)
+		}
+	}
+	check("date", s.Date)
+	for i, src := range s.Sources {
+		check(joinField(joinIndex("sources", i), "date"), src.Date)
+	}
+}
+
+// calendarFault says what is wrong with a date written YYYY, YYYY-MM or
+// YYYY-MM-DD, or returns "" when it is a real year, month or day (or is
+// not written in that form at all, which the schema reports).
+func calendarFault(d string) string {
+	parts := strings.Split(d, "-")
+	if len(parts) < 2 || len(parts) > 3 {
+		return ""
+	}
+	year, err1 := strconv.Atoi(parts[0])
+	month, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	if month < 1 || month > 12 {
+		return fmt.Sprintf("no month %d", month)
+	}
+	if len(parts) == 2 {
+		return ""
+	}
+	day, err := strconv.Atoi(parts[2])
+	if err != nil {
+		return ""
+	}
+	// Day 0 of the next month is the last day of this one.
+	last := time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	switch {
+	case day < 1:
+		return fmt.Sprintf("no day %d", day)
+	case day > last:
+		return fmt.Sprintf("%s %d has %d days", time.Month(month), year, last)
+	}
+	return ""
 }
 
 // isAbs reports whether p is absolute on any common system, so that a

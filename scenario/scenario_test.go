@@ -2,6 +2,7 @@ package scenario_test
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -220,5 +221,120 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Ensure that a date that fits the YYYY-MM-DD pattern but names no day on
+// the calendar is refused, at the assessment's date and at a source's.
+func TestCalendarDates(t *testing.T) {
+	tests := []struct {
+		date string
+		want string // "" when the date is fine
+	}{
+		{"2024", ""},
+		{"2024-05", ""},
+		{"2024-12-31", ""},
+		{"2024-02-29", ""}, // a leap year
+		{"2024-13", `must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got "2024-13" (no month 13)`},
+		{"2024-00", `must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got "2024-00" (no month 0)`},
+		{"2023-02-29", `must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got "2023-02-29" (February 2023 has 28 days)`},
+		{"2024-04-31", `must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got "2024-04-31" (April 2024 has 30 days)`},
+		{"2024-05-00", `must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got "2024-05-00" (no day 0)`},
+	}
+	for _, tt := range tests {
+		doc := fmt.Sprintf(`title: T
+date: "%s"
+sources:
+  - {id: s, title: S, date: "%s"}
+actors:
+  - {id: a, name: A, capability: 1}
+issues:
+  - {id: k, name: K, scale: {min: 0, max: 1}}
+stances:
+  - {actor: a, issue: k, position: 0, salience: 1, assumption: t}
+`, tt.date, tt.date)
+		_, ds := scenario.Parse("d.yaml", []byte(doc))
+		var want []string
+		if tt.want != "" {
+			want = []string{"d.yaml:2:7: date: " + tt.want, "d.yaml:4:29: sources[0].date: " + tt.want} // 29: the opening quote
+		}
+		var got []string
+		for _, d := range ds {
+			got = append(got, d.String())
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("date %q:\n got %q\nwant %q", tt.date, got, want)
+		}
+	}
+}
+
+// Ensure that a change naming a field its op does not use is refused
+// rather than silently ignored: remove-actor with an issue would otherwise
+// remove the actor from every issue, not from that one.
+func TestChangeFieldsItsOpDoesNotUse(t *testing.T) {
+	const head = `title: T
+actors:
+  - {id: a, name: A, capability: 1}
+  - {id: b, name: B, capability: 1}
+issues:
+  - {id: k, name: K, scale: {min: 0, max: 10}}
+stances:
+  - {actor: a, issue: k, position: 0, salience: 1, assumption: t}
+  - {actor: b, issue: k, position: 5, salience: 1, assumption: t}
+variants:
+  - id: v
+    changes:
+`
+	tests := []struct {
+		change string
+		want   []string
+	}{
+		// Every op with exactly its fields, and a note: fine.
+		{`{op: set, actor: a, issue: k, position: 1, salience: 0.5, capability: 2, note: n}`, nil},
+		{`{op: shift, actor: a, issue: k, position: 1, salience: -0.5, note: n}`, nil},
+		{`{op: scale-capability, actor: a, factor: 2, issue: k, note: n}`, nil},
+		{`{op: add-actor, new_actor: {id: c, name: C, capability: 1}, stances: [{actor: c, issue: k, position: 1, salience: 1}], note: n}`, nil},
+		{`{op: remove-actor, actor: b, note: n}`, nil},
+		{`{op: add-relation, relation: {from: a, to: b, kind: ally, strength: 1}, note: n}`, nil},
+		// Fields the op does not use, reported at their keys (the
+		// change starts at column 9, after "      - {").
+		{`{op: remove-actor, actor: b, issue: k}`,
+			[]string{`d.yaml:13:38: variants[0].changes[0].issue: change "remove-actor" does not use issue (it takes actor)`}},
+		{`{op: shift, actor: a, issue: k, position: 1, capability: 3, factor: 2}`,
+			[]string{
+				`d.yaml:13:54: variants[0].changes[0].capability: change "shift" does not use capability (it takes actor, issue, position, salience)`,
+				`d.yaml:13:69: variants[0].changes[0].factor: change "shift" does not use factor (it takes actor, issue, position, salience)`,
+			}},
+		{`{op: add-relation, actor: a, relation: {from: a, to: b, kind: ally, strength: 1}}`,
+			[]string{`d.yaml:13:28: variants[0].changes[0].actor: change "add-relation" does not use actor (it takes relation)`}},
+	}
+	for _, tt := range tests {
+		_, ds := scenario.Parse("d.yaml", []byte(head+"      - "+tt.change+"\n"))
+		var got []string
+		for _, d := range ds {
+			got = append(got, d.String())
+		}
+		if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+			t.Errorf("%s:\n got %q\nwant %q", tt.change, got, tt.want)
+		}
+	}
+}
+
+// Ensure that an assumption or evidence of the wrong type is reported
+// once: not also as a stance with neither evidence nor an assumption.
+func TestBadAssumptionReportedOnce(t *testing.T) {
+	for _, field := range []string{"assumption: [a list]", "evidence: a text"} {
+		doc := `title: T
+actors:
+  - {id: a, name: A, capability: 1}
+issues:
+  - {id: k, name: K, scale: {min: 0, max: 1}}
+stances:
+  - {actor: a, issue: k, position: 0, salience: 1, ` + field + `}
+`
+		_, ds := scenario.Parse("d.yaml", []byte(doc))
+		if len(ds) != 1 || ds[0].Severity != parley.SevError {
+			t.Errorf("%s: want one error, got\n%v", field, ds)
+		}
 	}
 }

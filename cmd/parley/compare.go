@@ -53,6 +53,9 @@ docs/analyses.md).`,
 	}
 	f.register(cmd, "table, json or csv")
 	f.registerDist(cmd)
+	// Every analysis registers --variant; compare refuses it (above), so
+	// its help does not offer it.
+	_ = cmd.Flags().MarkHidden("variant")
 	cmd.Flags().StringSliceVar(&variants, "variants", nil, "variants to compare with the base, comma-separated (default: all)")
 	cmd.Flags().BoolVar(&all, "all", false, "compare every variant (the default)")
 	cmd.Flags().Uint64Var(&draws, "draws", 0, "also simulate each column with this many Monte Carlo draws")

@@ -76,3 +76,72 @@ func TestUsageHintOnlyForUsage(t *testing.T) {
 		}
 	}
 }
+
+// A flag value that is out of bounds makes the command line unusable:
+// exit 2, checked before the file is read or any model runs, like
+// simulate --draws 0. The file here is valid and has uncertain inputs, so
+// only the flag can be at fault.
+func TestExitStatusFlagValues(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "s.yaml")
+	os.WriteFile(file, []byte(`title: T
+actors:
+  - {id: a, name: A, capability: {low: 1, mode: 2, high: 3}}
+  - {id: b, name: B, capability: 1}
+issues:
+  - {id: k, name: K, scale: {min: 0, max: 100}}
+stances:
+  - {actor: a, issue: k, position: {low: 10, mode: 20, high: 30}, salience: 1, assumption: t}
+  - {actor: b, issue: k, position: 60, salience: 1, assumption: t}
+questions:
+  - {id: high, when: k >= 50}
+`), 0o644)
+	m := []string{"--model", "median"}
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"simulate", file, "--draws", "10", "--bins", "7"}, 2},
+		{[]string{"simulate", file, "--draws", "10", "--bins", "-5"}, 2},
+		{[]string{"simulate", file, "--draws", "10", "--bins", "10"}, 0},
+		{[]string{"sensitivity", file, "--levels", "3"}, 2},
+		{[]string{"sensitivity", file, "--levels", "0"}, 2},
+		{[]string{"sensitivity", file, "--draws", "1"}, 2},
+		{[]string{"sensitivity", file, "--draws", "2", "--levels", "6"}, 0},
+		{[]string{"sensitivity", file, "--method", "sobol", "--draws", "1"}, 2},
+		{[]string{"sensitivity", file, "--method", "sobol", "--draws", "8", "--sampler", "zz"}, 2},
+		{[]string{"sensitivity", file, "--method", "sobol", "--draws", "8", "--resamples", "-1"}, 2},
+		{[]string{"sensitivity", file, "--method", "sobol", "--draws", "8", "--sampler", "random", "--resamples", "5"}, 0},
+		{[]string{"strategy", file, "--actor", "b", "--question", "high", "--max-steps", "-1"}, 2},
+		{[]string{"strategy", file, "--actor", "b", "--question", "high", "--max-steps", "5"}, 0},
+		// sweep plan takes the same values, with the same bounds.
+		{[]string{"sweep", "plan", file, "--draws", "10", "--bins", "7", "--out", filepath.Join(dir, "m1.json")}, 2},
+		{[]string{"sweep", "plan", file, "--analysis", "sensitivity", "--levels", "3", "--out", filepath.Join(dir, "m2.json")}, 2},
+		{[]string{"sweep", "plan", file, "--analysis", "sensitivity", "--draws", "1", "--out", filepath.Join(dir, "m3.json")}, 2},
+		{[]string{"sweep", "plan", file, "--analysis", "sensitivity", "--method", "sobol", "--sampler", "zz", "--out", filepath.Join(dir, "m4.json")}, 2},
+		{[]string{"sweep", "plan", file, "--analysis", "sensitivity", "--method", "sobol", "--resamples", "-1", "--out", filepath.Join(dir, "m5.json")}, 2},
+		{[]string{"sweep", "plan", file, "--analysis", "sensitivity", "--method", "sobol", "--draws", "8", "--out", filepath.Join(dir, "m6.json")}, 0},
+	}
+	for _, tt := range tests {
+		var stderr strings.Builder
+		args := append(append([]string{}, tt.args...), m...)
+		if got := Main(args, io.Discard, &stderr); got != tt.want {
+			t.Errorf("parley %v: exit %d, want %d (%s)", args, got, tt.want, strings.TrimSpace(stderr.String()))
+		}
+	}
+}
+
+// compare refuses --variant (it takes --variants), so its help must not
+// offer it.
+func TestCompareHelpHasNoVariantFlag(t *testing.T) {
+	var stdout strings.Builder
+	if code := Main([]string{"compare", "--help"}, &stdout, io.Discard); code != 0 {
+		t.Fatalf("compare --help: exit %d", code)
+	}
+	if strings.Contains(stdout.String(), "--variant ") {
+		t.Errorf("compare --help offers --variant, which compare refuses:\n%s", stdout.String())
+	}
+	if !strings.Contains(stdout.String(), "--variants") {
+		t.Errorf("compare --help lost --variants:\n%s", stdout.String())
+	}
+}

@@ -43,6 +43,9 @@ Formats: table (for people, the --top inputs per output), json and csv
 			if draws < 0 || top < 1 {
 				return usagef("--draws must be at least 0 and --top at least 1")
 			}
+			if err := checkSensitivityFlags(method, draws, levels, sampler, resamples); err != nil {
+				return err
+			}
 			j, err := f.setup(cmd, a[0], "table", "json", "csv")
 			if err != nil {
 				return err
@@ -75,6 +78,28 @@ Formats: table (for people, the --top inputs per output), json and csv
 	fl.IntVar(&resamples, "resamples", 100, "bootstrap resamples for the Sobol intervals")
 	fl.IntVar(&top, "top", 8, "inputs listed per output in the table")
 	return cmd
+}
+
+// checkSensitivityFlags checks the method's own bounds before anything
+// runs, so that a bad value is a usage error (exit 2) like any other bad
+// flag. draws 0 is the method's default.
+func checkSensitivityFlags(method string, draws, levels int, sampler string, resamples int) error {
+	if draws == 1 && method == "sobol" {
+		return usagef("--draws: a Sobol analysis needs at least 2 rows, got 1 (0: the default, 1024)")
+	}
+	if draws == 1 {
+		return usagef("--draws: Morris needs at least 2 trajectories, got 1 (0: the default, 10)")
+	}
+	if method == "morris" && (levels < 2 || levels%2 != 0) {
+		return usagef("--levels must be even and at least 2, got %d", levels)
+	}
+	if method == "sobol" && sampler != "sobol" && sampler != "random" {
+		return usagef("--sampler must be sobol or random, got %q", sampler)
+	}
+	if method == "sobol" && resamples < 0 {
+		return usagef("--resamples must be at least 0 (0: the default, 100), got %d", resamples)
+	}
+	return nil
 }
 
 func inputLabel(in analysis.InputInfo) string {

@@ -38,6 +38,9 @@ docs/analyses.md).`,
 			if draws == 0 {
 				return usagef("--draws must be at least 1")
 			}
+			if err := checkBins(bins); err != nil {
+				return err
+			}
 			j, err := f.setup(cmd, a[0], "table", "json", "csv")
 			if err != nil {
 				return err
@@ -68,6 +71,15 @@ docs/analyses.md).`,
 	cmd.Flags().IntVar(&bins, "bins", 20, "histogram bins per issue (must divide 10000)")
 	cmd.Flags().BoolVar(&timings, "timings", false, "add the elapsed time and rate to the output")
 	return cmd
+}
+
+// checkBins checks --bins before anything runs, so that a bad value is a
+// usage error (exit 2).
+func checkBins(bins int) error {
+	if bins < 1 || analysis.FineBins%bins != 0 {
+		return usagef("--bins must divide %d (e.g. 10, 20, 25, 50, 100), got %d", analysis.FineBins, bins)
+	}
+	return nil
 }
 
 type simTimings struct {

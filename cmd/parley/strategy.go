@@ -37,6 +37,9 @@ docs/analyses.md).`,
 			if actor == "" || question == "" {
 				return usagef("strategy needs --actor and --question")
 			}
+			if maxSteps < 0 {
+				return usagef("--max-steps must be at least 0 (0: the default, 30), got %d", maxSteps)
+			}
 			j, err := f.setup(cmd, a[0], "table", "json", "csv")
 			if err != nil {
 				return err

@@ -60,6 +60,9 @@ func newSweepPlanCmd() *cobra.Command {
 				if uint64(shards) > draws {
 					return usagef("--shards %d is more than --draws %d: every shard needs a draw", shards, draws)
 				}
+				if err := checkBins(bins); err != nil {
+					return err
+				}
 			case sweep.Sensitivity:
 				if method != "morris" && method != "sobol" {
 					return usagef("--method must be morris or sobol, got %q", method)
@@ -69,6 +72,9 @@ func newSweepPlanCmd() *cobra.Command {
 				}
 				if draws > 1<<31 {
 					return usagef("--draws %d is too many for a sensitivity design", draws)
+				}
+				if err := checkSensitivityFlags(method, int(draws), levels, sampler, resamples); err != nil {
+					return err
 				}
 			default:
 				return usagef("--analysis must be simulate or sensitivity, got %q", an)
