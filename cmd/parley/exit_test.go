@@ -114,6 +114,12 @@ questions:
 		{[]string{"sensitivity", file, "--method", "sobol", "--draws", "8", "--sampler", "random", "--resamples", "5"}, 0},
 		{[]string{"strategy", file, "--actor", "b", "--question", "high", "--max-steps", "-1"}, 2},
 		{[]string{"strategy", file, "--actor", "b", "--question", "high", "--max-steps", "5"}, 0},
+		// A name the scenario does not hold is bad input, not a bad
+		// command line: 1, as for an unknown --variant, in both commands
+		// that take --actor.
+		{[]string{"strategy", file, "--actor", "nobody", "--question", "high"}, 1},
+		{[]string{"leverage", file, "--actor", "nobody"}, 1},
+		{[]string{"leverage", file, "--actor", "b"}, 0},
 		// sweep plan takes the same values, with the same bounds.
 		{[]string{"sweep", "plan", file, "--draws", "10", "--bins", "7", "--out", filepath.Join(dir, "m1.json")}, 2},
 		{[]string{"sweep", "plan", file, "--analysis", "sensitivity", "--levels", "3", "--out", filepath.Join(dir, "m2.json")}, 2},

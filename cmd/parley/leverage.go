@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"slices"
 
+	"github.com/parley-forecast/parley"
 	"github.com/parley-forecast/parley/analysis"
 	"github.com/spf13/cobra"
 )
@@ -41,18 +43,14 @@ docs/analyses.md).`,
 			if err != nil {
 				return err
 			}
+			// An unknown --actor is refused before the work, as strategy
+			// refuses one: a name the scenario does not hold.
+			if only != "" && !slices.Contains(p.Base.Actors, only) {
+				return parley.Errorf(parley.ENOTFOUND, "--actor: no actor %q in scenario %q (actors: %v)", only, p.Scenario.Title, p.Base.Actors)
+			}
 			r, err := analysis.Leverage(j.ctx, p, j.Config)
 			if err != nil {
 				return err
-			}
-			if only != "" {
-				found := false
-				for _, a := range r.Actors {
-					found = found || a.ID == only
-				}
-				if !found {
-					return usagef("--actor: no actor %q in the scenario", only)
-				}
 			}
 			return f.write(cmd, r,
 				func() ([]byte, error) { return leverageCSV(r, only) },
