@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -378,5 +379,37 @@ func TestVariantResultInstantiates(t *testing.T) {
 	}
 	if _, err := out.Instance(); err != nil {
 		t.Errorf("Instance after variant: %v", err)
+	}
+}
+
+// A relation that repeats an earlier one (the same kind between the same
+// actors; either way round for ally and rival) is warned about, once per
+// repeat, and is not an error; leverage the other way is another relation.
+func TestRepeatedRelationsWarned(t *testing.T) {
+	s := smallScenario()
+	s.Relations = []parley.Relation{
+		{From: "russia", To: "iran", Kind: parley.RelLeverage, Strength: .3},
+		{From: "iran", To: "russia", Kind: parley.RelLeverage, Strength: .1}, // the other direction: fine
+		{From: "us", To: "iran", Kind: parley.RelRival, Strength: .5},
+		{From: "russia", To: "iran", Kind: parley.RelLeverage, Strength: .2}, // repeats 0
+		{From: "iran", To: "us", Kind: parley.RelRival, Strength: .4},        // repeats 2, reversed
+		{From: "us", To: "iran", Kind: parley.RelAlly, Strength: .1},         // another kind: fine
+	}
+	ds := s.Validate()
+	if errs := ds.Errors(); len(errs) != 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	var got []string
+	for _, d := range ds.Warnings() {
+		if strings.HasPrefix(d.Path, "relations") {
+			got = append(got, d.Path+": "+d.Message)
+		}
+	}
+	want := []string{
+		`relations[3]: repeats relations[0], the same leverage of "russia" over "iran"; both are read, so a model that uses relations (smp) counts it twice`,
+		`relations[4]: repeats relations[2], the same rival relation between "iran" and "us"; both are read, so a model that uses relations (smp) counts it twice`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

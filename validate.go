@@ -88,6 +88,7 @@ func (s *Scenario) Validate() Diagnostics {
 	for i, r := range s.Relations {
 		checkRelation(&ds, fmt.Sprintf("relations[%d]", i), r, actors, sources)
 	}
+	warnRepeatedRelations(&ds, s.Relations)
 	variants := map[string]bool{}
 	for i := range s.Variants {
 		v := &s.Variants[i]
@@ -261,6 +262,36 @@ func checkRelation(ds *Diagnostics, p string, r Relation, actors, sources map[st
 		ds.add(p+".strength", "must be in [0,1], got %s", fmtFloat(r.Strength))
 	}
 	checkEvidence(ds, p+".evidence", r.Evidence, sources)
+}
+
+// warnRepeatedRelations warns about a relation that repeats an earlier
+// one: the same kind between the same two actors (either way round for
+// ally and rival, which mean the same both ways; as written for
+// leverage). A variant's add-relation replaces such a relation, but two in
+// the file are both read, and smp counts each, so the second is
+// most likely a slip.
+func warnRepeatedRelations(ds *Diagnostics, rels []Relation) {
+	seen := map[[3]string]int{}
+	for i, r := range rels {
+		if r.From == "" || r.To == "" || r.From == r.To || !oneOf(r.Kind, RelationKinds) {
+			continue // already an error
+		}
+		a, b := r.From, r.To
+		if r.Kind != RelLeverage && b < a {
+			a, b = b, a
+		}
+		k := [3]string{string(r.Kind), a, b}
+		j, ok := seen[k]
+		if !ok {
+			seen[k] = i
+			continue
+		}
+		what := fmt.Sprintf("%s relation between %q and %q", r.Kind, r.From, r.To)
+		if r.Kind == RelLeverage {
+			what = fmt.Sprintf("leverage of %q over %q", r.From, r.To)
+		}
+		ds.warn(fmt.Sprintf("relations[%d]", i), "repeats relations[%d], the same %s; both are read, so a model that uses relations (smp) counts it twice", j, what)
+	}
 }
 
 var supportsKinds = []string{"position", "salience", "capability", "relation"}
