@@ -332,7 +332,7 @@ func (f *mergeFlags) check() error {
 	}
 	switch f.format {
 	case "json", "table", "csv":
-		return nil
+		return checkOut(f.out)
 	}
 	return usagef("unknown format %q: want json, table or csv", f.format)
 }
