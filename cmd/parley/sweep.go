@@ -180,7 +180,7 @@ func openSweep(cmd *cobra.Command, path string, workers int, progressMode string
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, inputError{err} // as for any file named on the command line
 	}
 	m, err := sweep.DecodeManifest(path, data)
 	if err != nil {
