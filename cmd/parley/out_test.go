@@ -59,3 +59,30 @@ func TestOutChecked(t *testing.T) {
 		t.Errorf("%s was created", missing)
 	}
 }
+
+// TestSweepDirChecked: sweep run and local refuse a --dir that cannot be
+// a folder with exit 2 and a message naming --dir, and write nothing.
+func TestSweepDirChecked(t *testing.T) {
+	dir := t.TempDir()
+	scen := filepath.Join(dir, "s.csv")
+	os.WriteFile(scen, []byte("actor,capability,position,salience\nA,1,1,1\nB,1,2,1\n"), 0o644)
+	m := filepath.Join(dir, "m.json")
+	if code := Main([]string{"sweep", "plan", scen, "--model", "median", "--draws", "10", "--shards", "2", "--out", m}, io.Discard, io.Discard); code != 0 {
+		t.Fatalf("sweep plan: exit %d", code)
+	}
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	for _, args := range [][]string{
+		{"sweep", "run", m, "--shard", "0", "--dir", file},
+		{"sweep", "local", m, "--dir", file, "--out", filepath.Join(dir, "r.json")},
+	} {
+		var stderr strings.Builder
+		code := Main(args, io.Discard, &stderr)
+		if code != exitUsage || !strings.Contains(stderr.String(), "--dir "+file) {
+			t.Errorf("parley %v: exit %d, stderr %q; want exit %d naming --dir", args, code, stderr.String(), exitUsage)
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 3 {
+		t.Errorf("%d files in %s, want s.csv, m.json and file", len(ents), dir)
+	}
+}
