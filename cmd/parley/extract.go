@@ -106,6 +106,9 @@ func runExtract(cmd *cobra.Command, files []string, f *extractFlags) error {
 	if err := checkOut(f.out); err != nil {
 		return err
 	}
+	if err := checkWritable("--proposals", propPath); err != nil {
+		return err
+	}
 	dict := extract.Builtin()
 	for _, p := range f.aliases {
 		data, err := os.ReadFile(p)

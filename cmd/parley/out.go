@@ -12,22 +12,25 @@ import (
 // long analysis would run to its end and only then fail at the write. The
 // error is an inputError: the command line is unusable (exit 2), but not
 // its usage.
-func checkOut(path string) error {
+func checkOut(path string) error { return checkWritable("--out", path) }
+
+// checkWritable is checkOut for the file that flag names.
+func checkWritable(flag, path string) error {
 	if path == "" {
 		return nil
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return inputError{fmt.Errorf("--out %s is a folder; give the name of the file to write", path)}
+		return inputError{fmt.Errorf("%s %s is a folder; give the name of the file to write", flag, path)}
 	}
 	dir := filepath.Dir(path)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return inputError{fmt.Errorf("--out %s: the folder %s does not exist; create it first", path, dir)}
+		return inputError{fmt.Errorf("%s %s: the folder %s does not exist; create it first", flag, path, dir)}
 	}
 	// The output goes through a temporary file beside it
 	// (internal/atomicfile): try one.
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".check-*")
 	if err != nil {
-		return inputError{fmt.Errorf("--out %s: cannot write in the folder %s: %v", path, dir, err)}
+		return inputError{fmt.Errorf("%s %s: cannot write in the folder %s: %v", flag, path, dir, err)}
 	}
 	f.Close()
 	os.Remove(f.Name())

@@ -86,3 +86,23 @@ func TestSweepDirChecked(t *testing.T) {
 		t.Errorf("%d files in %s, want s.csv, m.json and file", len(ents), dir)
 	}
 }
+
+// TestExtractProposalsChecked: extract writes up to three kinds of file
+// (the texts of HTML or PDF articles, the proposals, the draft); a
+// --proposals in a missing folder is refused before any of them is
+// written.
+func TestExtractProposalsChecked(t *testing.T) {
+	dir := t.TempDir()
+	art := filepath.Join(dir, "art.html")
+	os.WriteFile(art, []byte("<html><body><article><p>Moscow has backed Tehran on sanctions relief. Washington opposed the Russian plan.</p></article></body></html>"), 0o644)
+	props := filepath.Join(dir, "nodir", "p.yaml")
+	args := []string{"extract", art, "--out", filepath.Join(dir, "draft.yaml"), "--proposals", props}
+	var stderr strings.Builder
+	code := Main(args, io.Discard, &stderr)
+	if code != exitUsage || !strings.Contains(stderr.String(), "--proposals "+props) {
+		t.Errorf("parley %v: exit %d, stderr %q; want exit %d naming --proposals", args, code, stderr.String(), exitUsage)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("%d files in %s, want only the article", len(ents), dir)
+	}
+}
