@@ -38,11 +38,11 @@ func TestInterrupt(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	defer cmd.Process.Kill() // a no-op once it has exited; else no orphan
 	// The progress bar's first output means the draws have started, long
 	// after the command installed its signal handler.
 	r := bufio.NewReader(stderr)
 	if _, err := r.ReadByte(); err != nil {
-		cmd.Process.Kill()
 		t.Fatalf("no progress on stderr: %v", err)
 	}
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
