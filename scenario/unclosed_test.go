@@ -26,3 +26,20 @@ func TestUnclosedBracket(t *testing.T) {
 		}
 	}
 }
+
+// TestNotUTF8: a file that is not UTF-8 (here Latin-1, as some editors
+// save) is refused at the first bad byte, not read with the byte turned
+// into U+FFFD. A comment counts too: the file is kept as written.
+func TestNotUTF8(t *testing.T) {
+	for _, c := range []struct{ name, data, want string }{
+		// "café" in Latin-1: the é (0xE9) is column 11 of line 1.
+		{"title", "title: caf\xe9\nactors: []\n", "f.yaml:1:11: the file is not UTF-8 text: byte 0xE9"},
+		// 0x92 (a Windows-1252 apostrophe) in a comment, line 2 column 6.
+		{"comment", "title: T\n# don\x92t\nactors: []\n", "f.yaml:2:6: the file is not UTF-8 text: byte 0x92"},
+	} {
+		f, ds := scenario.Parse("f.yaml", []byte(c.data))
+		if f != nil || len(ds) != 1 || !strings.HasPrefix(ds[0].String(), c.want) {
+			t.Errorf("%s: got %v, want one diagnostic starting %q", c.name, ds, c.want)
+		}
+	}
+}
