@@ -57,14 +57,19 @@ func Parse(name string, data []byte) (*parley.Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	title := strings.TrimSuffix(path.Base(name), path.Ext(name))
+	// The scenario names the file without its folder, so that it does not
+	// depend on where the file lies (a sweep's shard reads the manifest's
+	// copy from a temporary folder and must find the same scenario);
+	// diagnostics give name as it is.
+	file := path.Base(name)
+	title := strings.TrimSuffix(file, path.Ext(name))
 	if strings.Trim(title, " ./") == "" {
 		title = "case"
 	}
 	s := &parley.Scenario{
 		Title:       title,
-		Description: "One-issue case read from the table " + name + ".",
-		Sources:     []parley.Source{{ID: SourceID, Title: "Case table " + name}},
+		Description: "One-issue case read from the table " + file + ".",
+		Sources:     []parley.Source{{ID: SourceID, Title: "Case table " + file}},
 		Actors:      make([]parley.Actor, len(rows)),
 		Issues: []parley.Issue{{
 			ID:    IssueID,
@@ -83,7 +88,7 @@ func Parse(name string, data []byte) (*parley.Scenario, error) {
 			Evidence: []parley.Evidence{{
 				Source: SourceID,
 				Quote:  r.text,
-				Note:   fmt.Sprintf("line %d of %s gives the capability, position and salience", r.line, name),
+				Note:   fmt.Sprintf("line %d of %s gives the capability, position and salience", r.line, file),
 			}},
 		}
 	}

@@ -1,6 +1,7 @@
 package csvcase_test
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -384,4 +385,29 @@ United Kingdom,0.16,ten,0.9
 	// emissions.csv:5: position: want a finite number, got "ten"
 	// Netherlands 4 7
 	// Belgium 4 7
+}
+
+// TestParseIgnoresFolder: the scenario read from a table does not depend
+// on the folder the file is in, only on its name, so that a sweep planned
+// from data/case.csv finds the same scenario (the same fingerprint) when a
+// shard reads the copy the manifest carries from another folder.
+// Diagnostics still give the path as named.
+func TestParseIgnoresFolder(t *testing.T) {
+	data := []byte("actor,capability,position,salience\nA,1,1,1\nB,1,2,1\n")
+	a, err := csvcase.Parse("data/case.csv", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := csvcase.Parse("/tmp/parley-sweep-1/case.csv", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	if string(ja) != string(jb) {
+		t.Errorf("the folder changes the scenario:\n%s\n%s", ja, jb)
+	}
+	if _, err := csvcase.Parse("data/bad.csv", []byte("actor,capability,position,salience\nA,x,1,1\n")); err == nil || !strings.HasPrefix(err.Error(), "data/bad.csv:2") {
+		t.Errorf("diagnostic %v does not name data/bad.csv:2", err)
+	}
 }

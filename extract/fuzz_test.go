@@ -1,12 +1,15 @@
 package extract_test
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/parley-forecast/parley"
 	"github.com/parley-forecast/parley/extract"
 )
 
@@ -22,6 +25,18 @@ func FuzzParseDictionary(f *testing.F) {
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "f.txt:") {
 				t.Fatalf("error without position: %v", err)
+			}
+			// Every diagnostic points into the file: a line it has
+			// and a column from 1.
+			var ds parley.Diagnostics
+			if !errors.As(err, &ds) || len(ds) == 0 {
+				t.Fatalf("error %v (%T), want diagnostics", err, err)
+			}
+			lines := 1 + bytes.Count(data, []byte("\n"))
+			for _, x := range ds {
+				if x.Pos.File != "f.txt" || x.Pos.Line < 1 || x.Pos.Line > lines || x.Pos.Col < 1 || x.Message == "" {
+					t.Fatalf("diagnostic %+v outside the file's %d lines", x, lines)
+				}
 			}
 			return
 		}

@@ -78,7 +78,8 @@ func checkAnswer(t *testing.T, rec *httptest.ResponseRecorder, ok ...int) {
 }
 
 // FuzzCreateScenario sends arbitrary documents as new scenarios: each is
-// saved or refused with a problem, never an internal error.
+// saved or refused with a problem, never an internal error; a saved one
+// reads back with its source exactly as sent.
 func FuzzCreateScenario(f *testing.F) {
 	h, token, _ := fuzzServer(f)
 	for _, name := range []string{"small.yaml", "invalid.yaml"} {
@@ -93,7 +94,24 @@ func FuzzCreateScenario(f *testing.F) {
 	f.Add("text/plain; charset=utf-8", []byte("name: 0\nactors:\n !00000000\n0000000000000000"))
 	f.Add("application/x-yaml", []byte("\ufeff{\"title\":1}"))
 	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
-		checkAnswer(t, serve(h, token, "POST", "/api/v1/scenarios", contentType, body), http.StatusCreated)
+		rec := serve(h, token, "POST", "/api/v1/scenarios", contentType, body)
+		checkAnswer(t, rec, http.StatusCreated)
+		if rec.Code != http.StatusCreated {
+			return
+		}
+		var saved httpapi.SavedScenario
+		if err := json.Unmarshal(rec.Body.Bytes(), &saved); err != nil || saved.ID == "" {
+			t.Fatalf("created, but the answer %s is not a saved scenario: %v", rec.Body, err)
+		}
+		got := serve(h, token, "GET", "/api/v1/scenarios/"+saved.ID, "", nil)
+		var doc httpapi.ScenarioDocument
+		if got.Code != http.StatusOK || json.Unmarshal(got.Body.Bytes(), &doc) != nil {
+			t.Fatalf("saved %s, but reading it back gives %d %s", saved.ID, got.Code, got.Body)
+		}
+		if doc.ID != saved.ID || doc.Version != saved.Version || doc.Title != saved.Title || doc.Source != string(body) {
+			t.Fatalf("read back %s version %d %q with source %q, saved %s version %d %q from %q",
+				doc.ID, doc.Version, doc.Title, doc.Source, saved.ID, saved.Version, saved.Title, body)
+		}
 	})
 }
 

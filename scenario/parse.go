@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parley-forecast/parley"
 )
@@ -43,6 +44,13 @@ func Parse(name string, data []byte) (*File, parley.Diagnostics) {
 		return nil, parley.Diagnostics{{
 			Pos:      parley.Pos{File: name, Line: 1, Col: 1},
 			Message:  fmt.Sprintf("file too large: %d bytes; a scenario file may have at most %d MiB", len(data), MaxSize>>20),
+			Severity: parley.SevError,
+		}}
+	}
+	if line, col, b, bad := notUTF8(data); bad {
+		return nil, parley.Diagnostics{{
+			Pos:      parley.Pos{File: name, Line: line, Col: col},
+			Message:  fmt.Sprintf("the file is not UTF-8 text: byte 0x%02X cannot start or continue a character here; save the file as UTF-8", b),
 			Severity: parley.SevError,
 		}}
 	}
@@ -329,4 +337,29 @@ func sorted(ds parley.Diagnostics) parley.Diagnostics {
 		)
 	})
 	return slices.Compact(ds)
+}
+
+// notUTF8 reports the line and column (in characters) of the first byte
+// of data that is not part of a UTF-8 character, and the byte. A scenario
+// must be UTF-8 (YAML and JSON allow other encodings only with a marker
+// we do not read): read otherwise, such a byte would become U+FFFD and the
+// file would no longer be kept as written.
+func notUTF8(data []byte) (line, col int, b byte, bad bool) {
+	if utf8.Valid(data) {
+		return 0, 0, 0, false
+	}
+	line, col = 1, 1
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 {
+			return line, col, data[i], true
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += n
+	}
+	return 0, 0, 0, false
 }

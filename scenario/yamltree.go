@@ -11,6 +11,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
@@ -132,7 +133,49 @@ func safeParse(name string, data []byte) (f *ast.File, d *parley.Diagnostic) {
 	if strings.Contains(msg, "'\t'") {
 		msg += " (indent with spaces, not tabs)"
 	}
+	if strings.Contains(msg, "must be specified") {
+		if o := openFlow(data, pos); o != "" {
+			msg += " " + o
+		}
+	}
 	return nil, &parley.Diagnostic{Pos: pos, Severity: parley.SevError, Message: "invalid YAML: " + msg}
+}
+
+// openFlow names the innermost flow collection ('[' or '{') still open
+// where goccy stopped at pos, as "(in the list opened with '[' at
+// LINE:COL)", or returns "". goccy reports a missing ',' or closing
+// bracket only where the flow goes wrong, often lines after an unclosed
+// bracket, so the opening is the place to look. The lexer skips quoted
+// text and comments; it runs under the same guard as the parser.
+func openFlow(data []byte, pos parley.Pos) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = ""
+		}
+	}()
+	var open []*token.Token
+	for _, tk := range lexer.Tokenize(string(data)) {
+		if p := tk.Position; p == nil || p.Line > pos.Line || p.Line == pos.Line && p.Column >= pos.Col {
+			break
+		}
+		switch tk.Type {
+		case token.SequenceStartType, token.MappingStartType:
+			open = append(open, tk)
+		case token.SequenceEndType, token.MappingEndType:
+			if len(open) > 0 {
+				open = open[:len(open)-1]
+			}
+		}
+	}
+	if len(open) == 0 {
+		return ""
+	}
+	tk := open[len(open)-1]
+	what := "list"
+	if tk.Type == token.MappingStartType {
+		what = "mapping"
+	}
+	return fmt.Sprintf("(in the %s opened with '%s' at %d:%d)", what, tk.Value, tk.Position.Line, tk.Position.Column)
 }
 
 // tooDeep reports the position where flow brackets or block sequence

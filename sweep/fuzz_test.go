@@ -1,14 +1,24 @@
 package sweep_test
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/parley-forecast/parley"
 	"github.com/parley-forecast/parley/sweep"
 )
 
-// FuzzDecodeManifest: any bytes give a checked manifest or an error, never
-// a panic; a manifest that decodes re-encodes to one that decodes to the
-// same hash.
+// checkRefusal: a refused file is an EINVALID error that names it.
+func checkRefusal(t *testing.T, err error, name string) {
+	t.Helper()
+	if parley.ErrorCode(err) != parley.EINVALID || !strings.Contains(err.Error(), name) {
+		t.Fatalf("refusal %v (code %s) is not EINVALID naming %s", err, parley.ErrorCode(err), name)
+	}
+}
+
+// FuzzDecodeManifest: any bytes give a checked manifest or an EINVALID
+// error starting with the file's name, never a panic; a manifest that
+// decodes re-encodes to one that decodes to the same hash.
 func FuzzDecodeManifest(f *testing.F) {
 	fx := newFixture(f, 90, 5, 3)
 	b, err := fx.m.Encode()
@@ -25,7 +35,10 @@ func FuzzDecodeManifest(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := sweep.DecodeManifest("m.json", data)
 		if err != nil {
-			_ = err.Error()
+			checkRefusal(t, err, "m.json")
+			if !strings.HasPrefix(err.Error(), "m.json") {
+				t.Fatalf("error %q does not start with the file name", err)
+			}
 			return
 		}
 		b, err := m.Encode()
@@ -39,8 +52,9 @@ func FuzzDecodeManifest(f *testing.F) {
 	})
 }
 
-// FuzzCollect: any shard file gives an error or an accepted partial, never
-// a panic; an accepted file merges to a complete partial.
+// FuzzCollect: any shard file gives an EINVALID error naming it or an
+// accepted partial, never a panic; an accepted file merges to a complete
+// partial.
 func FuzzCollect(f *testing.F) {
 	fx := newFixture(f, 40, 5, 1)
 	good := fx.shards(f)
@@ -50,7 +64,7 @@ func FuzzCollect(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		parts, err := sweep.Collect(fx.m, spec, []sweep.File{{Name: "d/shard-0-of-1.json", Data: data}})
 		if err != nil {
-			_ = err.Error()
+			checkRefusal(t, err, "d/shard-0-of-1.json")
 			return
 		}
 		all, err := sweep.Merge(fx.m, spec, parts)
@@ -63,8 +77,8 @@ func FuzzCollect(f *testing.F) {
 	})
 }
 
-// FuzzCollectOutputs: any file in a sensitivity sweep gives an error or
-// accepted outputs, never a panic; accepted outputs are the design's full
+// FuzzCollectOutputs: any file in a sensitivity sweep gives an EINVALID
+// error naming it or accepted outputs, never a panic; accepted outputs are the design's full
 // table, which estimates.
 func FuzzCollectOutputs(f *testing.F) {
 	s := newSensFixture(f, sweep.SensitivitySpec{Method: "morris", Draws: 2, Levels: 4}, 1)
@@ -75,7 +89,7 @@ func FuzzCollectOutputs(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		parts, err := sweep.CollectOutputs(s.m, w, []sweep.File{{Name: "d/shard-0-of-1.json", Data: data}})
 		if err != nil {
-			_ = err.Error()
+			checkRefusal(t, err, "d/shard-0-of-1.json")
 			return
 		}
 		y, err := sweep.MergeOutputs(s.m, w, parts)

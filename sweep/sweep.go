@@ -184,10 +184,8 @@ func (m *Manifest) Hash() string {
 // DecodeManifest reads a manifest written by Encode and checks it.
 func DecodeManifest(name string, data []byte) (*Manifest, error) {
 	var m Manifest
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
-		return nil, parley.Errorf(parley.EINVALID, "%s: not a sweep manifest: %v", name, err)
+	if _, pos, msg := decodeStrict(data, &m); msg != "" {
+		return nil, parley.Errorf(parley.EINVALID, "%s: not a sweep manifest: %s", at(name, pos), msg)
 	}
 	if err := m.Check(); err != nil {
 		return nil, parley.Errorf(parley.EINVALID, "%s: %v", name, err)
@@ -313,10 +311,10 @@ func decodeEnvelope(m *Manifest, hash, name string, data []byte) (*Shard, uint64
 		return nil, 0, 0, &problem{kind: "foreign", file: name, msg: fmt.Sprintf(format, a...)}
 	}
 	var s Shard
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return corrupt("not a shard file: %v", err)
+	dec, pos, msg := decodeStrict(data, &s)
+	if msg != "" {
+		name = at(name, pos)
+		return corrupt("not a shard file: %s", msg)
 	}
 	if dec.More() {
 		return corrupt("data after the shard")

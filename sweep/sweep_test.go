@@ -200,7 +200,7 @@ func TestCollectRefuses(t *testing.T) {
 		{"foreign K", with(good[0], good[1], good[2], otherK[0]),
 			[]string{"foreign: d/shard-0-of-2.json"}},
 		{"truncated", with(good[0], edit(good[1], func(b []byte) []byte { return b[:len(b)/2] }), good[2]),
-			[]string{"corrupt: d/shard-1-of-3.json: not a shard file", "missing: 1 of 3 shards: 1"}},
+			[]string{"corrupt: d/shard-1-of-3.json:1:", ": not a shard file: the file ends in the middle of the JSON", "missing: 1 of 3 shards: 1"}},
 		{"empty", with(good[0], edit(good[1], func([]byte) []byte { return nil }), good[2]),
 			[]string{"corrupt: d/shard-1-of-3.json"}},
 		{"tampered payload", with(good[0], edit(good[1], func(b []byte) []byte {

@@ -94,6 +94,9 @@ func (f *anaFlags) setup(cmd *cobra.Command, path string, formats ...string) (*j
 	if err != nil {
 		return nil, usageError{err}
 	}
+	if err := checkOut(f.out); err != nil {
+		return nil, err
+	}
 	in, err := load(path, f.inputFormat)
 	if err != nil {
 		return nil, err

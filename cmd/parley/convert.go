@@ -23,6 +23,9 @@ saliences on each dimension.`,
   parley convert examples/iran-comprehensive-deal.yaml --to ktab --out iran-ktab.csv`,
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
+			if err := checkOut(out); err != nil {
+				return err
+			}
 			in, err := load(a[0], inputFormat)
 			if err != nil {
 				return err

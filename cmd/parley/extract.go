@@ -103,8 +103,11 @@ func runExtract(cmd *cobra.Command, files []string, f *extractFlags) error {
 	if propPath == "" {
 		propPath = stem + ".proposals" + ext
 	}
-	if fi, err := os.Stat(filepath.Dir(f.out)); err != nil || !fi.IsDir() {
-		return fmt.Errorf("the folder of --out %s does not exist", f.out)
+	if err := checkOut(f.out); err != nil {
+		return err
+	}
+	if err := checkWritable("--proposals", propPath); err != nil {
+		return err
 	}
 	dict := extract.Builtin()
 	for _, p := range f.aliases {

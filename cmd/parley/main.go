@@ -12,10 +12,11 @@
 //	parley token create NAME | list | revoke ID|NAME [--db …]
 //
 // Exit status: 0 on success, 1 when the input has problems or a run fails,
-// 2 when the command line itself is unusable.
+// 2 when the command line itself is unusable, 130 when interrupted (SIGINT).
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -35,6 +36,10 @@ const (
 	exitOK       = 0
 	exitFindings = 1
 	exitUsage    = 2
+	// exitInterrupted is the shell's status for a process ended by
+	// SIGINT (128+2): the command stopped at the interrupt and wrote
+	// nothing.
+	exitInterrupted = 130
 )
 
 // usageError marks an error in the command line itself.
@@ -70,6 +75,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	var ee exitError
 	if errors.As(err, &ee) {
 		return ee.code
+	}
+	// Every long command stops at SIGINT through its context and writes
+	// its output only when done (sweep local keeps the shards it finished),
+	// so an interrupt leaves any existing --out as it was.
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "parley: interrupted before the output was written")
+		return exitInterrupted
 	}
 	var ie inputError
 	if errors.As(err, &ie) {

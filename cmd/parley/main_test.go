@@ -10,6 +10,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// TestInterrupt runs this binary as parley in a child process.
+	if os.Getenv("PARLEY_TEST_AS_MAIN") == "1" {
+		os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){
 		"parley": func() { os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr)) },
 	})

@@ -88,6 +88,9 @@ func runRun(cmd *cobra.Command, path string, f *runFlags) error {
 	if err != nil {
 		return usageError{err}
 	}
+	if err := checkOut(f.out); err != nil {
+		return err
+	}
 	in, err := load(path, f.inputFormat)
 	if err != nil {
 		return err

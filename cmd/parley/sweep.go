@@ -186,7 +186,7 @@ func openSweep(cmd *cobra.Command, path string, workers int, progressMode string
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, inputError{err} // as for any file named on the command line
 	}
 	m, err := sweep.DecodeManifest(path, data)
 	if err != nil {
@@ -234,11 +234,13 @@ func openSweep(cmd *cobra.Command, path string, workers int, progressMode string
 
 // runShard computes shard i and writes its file into dir atomically.
 func (j *sweepJob) runShard(i int, dir string) (string, error) {
+	// The folder first: a --dir that cannot be one is refused before
+	// the shard's work, not after it.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", inputError{fmt.Errorf("--dir %s: cannot make the folder: %w", dir, err)}
+	}
 	b, err := j.RunShard(j.ctx, i)
 	if err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
 	path := filepath.Join(dir, sweep.ShardName(i, j.m.Shards))
@@ -338,7 +340,7 @@ func (f *mergeFlags) check() error {
 	}
 	switch f.format {
 	case "json", "table", "csv":
-		return nil
+		return checkOut(f.out)
 	}
 	return usagef("unknown format %q: want json, table or csv", f.format)
 }

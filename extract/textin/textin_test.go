@@ -219,9 +219,7 @@ func FuzzHTML(f *testing.F) {
 	f.Add([]byte("<p>a</p><article><p>b"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := textin.Read("f.html", data, "html")
-		if err == nil && strings.TrimSpace(d.Text) == "" {
-			t.Fatal("no error and no text")
-		}
+		checkRead(t, "f.html", d, err)
 	})
 }
 
@@ -233,10 +231,25 @@ func FuzzPDF(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := textin.Read("f.pdf", data, "pdf")
-		if err == nil && strings.TrimSpace(d.Text) == "" {
-			t.Fatal("no error and no text")
-		}
+		checkRead(t, "f.pdf", d, err)
 	})
+}
+
+// checkRead holds for any input: a refusal is a *parley.Error whose
+// message starts with the file's name (the command line prints it as
+// is); a success has text.
+func checkRead(t *testing.T, name string, d *textin.Doc, err error) {
+	t.Helper()
+	if err != nil {
+		var pe *parley.Error
+		if !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), name+":") {
+			t.Fatalf("error %q (%T) is not a parley error naming %s", err, err, name)
+		}
+		return
+	}
+	if strings.TrimSpace(d.Text) == "" {
+		t.Fatal("no error and no text")
+	}
 }
 
 func fileExists(p string) bool {
