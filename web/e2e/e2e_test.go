@@ -238,6 +238,17 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 
 // choose sets a select's value as a person would, change event included,
 // so that the form shows the analysis's option fields.
+// freshRunPage opens scenario id's run page anew: it leaves for the
+// home page first, so that nothing of an earlier run is left on it.
+func freshRunPage(url, id string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(url + "/#/"),
+		chromedp.WaitNotPresent(chromedp.CSS("#analysis")),
+		chromedp.Navigate(url + "/#/s/" + id + "/run"),
+		chromedp.WaitVisible(chromedp.CSS("#analysis")),
+	}
+}
+
 func choose(sel, v string) chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.value = %q; e.dispatchEvent(new Event("change")); })()`, sel, v))
 }
@@ -462,12 +473,7 @@ func TestSensitivityStrategy(t *testing.T) {
 		return n
 	}
 	open := func(what string) {
-		do(t, ctx, "open the run page for "+what,
-			chromedp.Navigate(url+"/#/"),
-			chromedp.WaitNotPresent(chromedp.CSS("#analysis")),
-			chromedp.Navigate(url+"/#/s/"+id+"/run"),
-			chromedp.WaitVisible(chromedp.CSS("#analysis")),
-		)
+		do(t, ctx, "open the run page for "+what, freshRunPage(url, id)...)
 	}
 
 	open("sensitivity")
@@ -554,12 +560,7 @@ func TestSweep(t *testing.T) {
 	ctx := browser(t, 1280, 800)
 	do(t, ctx, "open with the token", withToken(url, token)...)
 	open := func(what string) {
-		do(t, ctx, "open the run page for "+what,
-			chromedp.Navigate(url+"/#/"),
-			chromedp.WaitNotPresent(chromedp.CSS("#analysis")),
-			chromedp.Navigate(url+"/#/s/"+id+"/run"),
-			chromedp.WaitVisible(chromedp.CSS("#analysis")),
-		)
+		do(t, ctx, "open the run page for "+what, freshRunPage(url, id)...)
 	}
 	// drawn describes what #results shows, but for the sweep's own note:
 	// each chart's kind, issue, description and a hash of its canvas's
@@ -800,16 +801,12 @@ func TestSweepOptions(t *testing.T) {
 	// sensitivity, with method) in 2 shards.
 	sweep := func(what, inner, method string) {
 		t.Helper()
-		steps := []chromedp.Action[chromedp.Void]{
-			chromedp.Navigate(url + "/#/"),
-			chromedp.WaitNotPresent(chromedp.CSS("#analysis")),
-			chromedp.Navigate(url + "/#/s/" + id + "/run"),
-			chromedp.WaitVisible(chromedp.CSS("#analysis")),
+		steps := append(freshRunPage(url, id),
 			choose("#analysis", "sweep"),
 			chromedp.WaitVisible(chromedp.CSS("#sweep-shards")),
 			choose("#sweep-analysis", inner),
 			chromedp.SetValue(chromedp.CSS("#sweep-shards"), "2"),
-		}
+		)
 		if inner == "simulate" {
 			steps = append(steps, chromedp.SetValue(chromedp.CSS("#sim-draws"), "200"))
 		} else {
