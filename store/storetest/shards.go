@@ -59,6 +59,15 @@ type counter struct {
 	n  map[string]int
 }
 
+// joinMerger is a merge that counts its calls under "merge" and joins
+// the shards' bytes.
+func (c *counter) joinMerger() store.Merger {
+	return func(ctx context.Context, run *store.Run, v *store.Scenario, parts [][]byte) ([]byte, error) {
+		c.add("merge")
+		return joinShards(parts), nil
+	}
+}
+
 func (c *counter) add(key string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -298,10 +307,7 @@ func testShardedFails(t *testing.T, open func() store.Store) {
 			return nil, parley.Errorf(parley.EINVALID, "no draws")
 		}
 		return shardBytes(run.ID, i), nil
-	}, func(ctx context.Context, run *store.Run, v *store.Scenario, parts [][]byte) ([]byte, error) {
-		calls.add("merge")
-		return joinShards(parts), nil
-	})); err != nil {
+	}, calls.joinMerger())); err != nil {
 		t.Fatal(err)
 	}
 	r, err := s.CreateRun(ctx(t), newShardedRun(sc.ID, 3))
@@ -346,10 +352,7 @@ func testShardedCancel(t *testing.T, open func() store.Store) {
 		started <- i
 		<-ctx.Done()
 		return shardBytes(run.ID, i), nil // late: must be dropped
-	}, func(ctx context.Context, run *store.Run, v *store.Scenario, parts [][]byte) ([]byte, error) {
-		calls.add("merge")
-		return joinShards(parts), nil
-	})); err != nil {
+	}, calls.joinMerger())); err != nil {
 		t.Fatal(err)
 	}
 	r, err := s.CreateRun(ctx(t), newShardedRun(sc.ID, 3))
@@ -421,10 +424,7 @@ func testWorkGivesUp(t *testing.T, open func() store.Store) {
 	cfg := shardWork(func(ctx context.Context, run *store.Run, v *store.Scenario, i int) ([]byte, error) {
 		calls.add(fmt.Sprint(i))
 		return shardBytes(run.ID, i), nil
-	}, func(ctx context.Context, run *store.Run, v *store.Scenario, parts [][]byte) ([]byte, error) {
-		calls.add("merge")
-		return joinShards(parts), nil
-	})
+	}, calls.joinMerger())
 	cfg.Execute = func(ctx context.Context, run *store.Run, v *store.Scenario) ([]byte, error) {
 		calls.add("plain")
 		return []byte("{}"), nil
@@ -560,10 +560,7 @@ func testShardedFailStopsOthers(t *testing.T, open func() store.Store) {
 		<-ctx.Done()
 		stopped <- i
 		return shardBytes(run.ID, i), nil
-	}, func(ctx context.Context, run *store.Run, v *store.Scenario, parts [][]byte) ([]byte, error) {
-		calls.add("merge")
-		return joinShards(parts), nil
-	})
+	}, calls.joinMerger())
 	cfg.Workers = 3
 	if err := s.Work(ctx(t), cfg); err != nil {
 		t.Fatal(err)
