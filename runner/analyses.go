@@ -212,6 +212,23 @@ type sensitivityOptions struct {
 	Dist      string `json:"dist"`
 }
 
+// setDefaults fills the options left out with their defaults, those of
+// parley sensitivity's flags.
+func (o *sensitivityOptions) setDefaults() {
+	if o.Method == "" {
+		o.Method = "morris"
+	}
+	if o.Levels == 0 {
+		o.Levels = 4
+	}
+	if o.Sampler == "" {
+		o.Sampler = "sobol"
+	}
+	if o.Resamples == 0 {
+		o.Resamples = 100
+	}
+}
+
 func sensitivityCheck(j *Job, o sensitivityOptions) error {
 	switch o.Method {
 	case "", "morris":
@@ -250,18 +267,7 @@ func sensitivity(ctx context.Context, j *Job) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.Method == "" {
-		o.Method = "morris"
-	}
-	if o.Levels == 0 {
-		o.Levels = 4
-	}
-	if o.Sampler == "" {
-		o.Sampler = "sobol"
-	}
-	if o.Resamples == 0 {
-		o.Resamples = 100
-	}
+	o.setDefaults()
 	p, err := analysis.NewProblem(j.Scenario)
 	if err != nil {
 		return nil, err

@@ -49,6 +49,13 @@ type sweepOptions struct {
 	Resamples int    `json:"resamples"`
 }
 
+// sensitivity is o's sensitivity options, with draws capped to an int
+// (the checks refuse more than MaxSobolRows anyway).
+func (o sweepOptions) sensitivity() sensitivityOptions {
+	return sensitivityOptions{Method: o.Method, Draws: int(min(o.Draws, 1<<31)), Levels: o.Levels,
+		Sampler: o.Sampler, Resamples: o.Resamples, Dist: o.Dist}
+}
+
 func sweepCheck(j *Job, o sweepOptions) error {
 	switch o.Analysis {
 	case "", sweep.Simulate:
@@ -65,8 +72,7 @@ func sweepCheck(j *Job, o sweepOptions) error {
 		if o.Bins != 0 {
 			return fieldErr("options.bins", parley.EINVALID, "a sensitivity sweep has no bins")
 		}
-		if err := sensitivityCheck(j, sensitivityOptions{Method: o.Method, Draws: int(min(o.Draws, 1<<31)), Levels: o.Levels,
-			Sampler: o.Sampler, Resamples: o.Resamples, Dist: o.Dist}); err != nil {
+		if err := sensitivityCheck(j, o.sensitivity()); err != nil {
 			return err
 		}
 	default:
@@ -108,21 +114,11 @@ func sweepManifest(j *Job, o sweepOptions) (*sweep.Manifest, error) {
 			pl.Draws = 10000
 		}
 	} else {
-		// The defaults of parley sweep plan's flags.
-		ss := sweep.SensitivitySpec{Method: o.Method, Draws: int(o.Draws), Levels: o.Levels, Sampler: o.Sampler, Resamples: o.Resamples}
-		if ss.Method == "" {
-			ss.Method = "morris"
-		}
-		if ss.Levels == 0 {
-			ss.Levels = 4
-		}
-		if ss.Sampler == "" {
-			ss.Sampler = "sobol"
-		}
-		if ss.Resamples == 0 {
-			ss.Resamples = 100
-		}
-		pl.Sensitivity = &ss
+		// The defaults of parley sweep plan's flags, which are those of
+		// parley sensitivity.
+		so := o.sensitivity()
+		so.setDefaults()
+		pl.Sensitivity = &sweep.SensitivitySpec{Method: so.Method, Draws: int(o.Draws), Levels: so.Levels, Sampler: so.Sampler, Resamples: so.Resamples}
 	}
 	// Plan with one shard to learn the number of run indices N, then
 	// split into K: as asked, else the default but never more than N.
@@ -157,13 +153,18 @@ func sweepSource(j *Job) (sweep.Source, error) {
 	return sweep.NewSource("scenario.json", "scenario", b), nil
 }
 
-// openSweep plans j's sweep and makes it ready to compute.
-func openSweep(j *Job) (*sweep.Job, error) {
+// jobManifest is the manifest of sweep job j, from its options.
+func jobManifest(j *Job) (*sweep.Manifest, error) {
 	o, err := decodeOptions[sweepOptions](j)
 	if err != nil {
 		return nil, err
 	}
-	m, err := sweepManifest(j, o)
+	return sweepManifest(j, o)
+}
+
+// openSweep plans j's sweep and makes it ready to compute.
+func openSweep(j *Job) (*sweep.Job, error) {
+	m, err := jobManifest(j)
 	if err != nil {
 		return nil, err
 	}
@@ -171,11 +172,7 @@ func openSweep(j *Job) (*sweep.Job, error) {
 }
 
 func sweepShards(j *Job) int {
-	o, err := decodeOptions[sweepOptions](j)
-	if err != nil {
-		return 0
-	}
-	m, err := sweepManifest(j, o)
+	m, err := jobManifest(j)
 	if err != nil {
 		return 0
 	}
@@ -189,11 +186,7 @@ func SweepManifest(j *Job) ([]byte, error) {
 	if j.Kind.Name != "sweep" {
 		return nil, parley.Errorf(parley.EINVALID, "a %s run is not a sweep", j.Kind.Name)
 	}
-	o, err := decodeOptions[sweepOptions](j)
-	if err != nil {
-		return nil, err
-	}
-	m, err := sweepManifest(j, o)
+	m, err := jobManifest(j)
 	if err != nil {
 		return nil, err
 	}
