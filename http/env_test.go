@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parley-forecast/parley"
 	httpapi "github.com/parley-forecast/parley/http"
 	"github.com/parley-forecast/parley/postgres"
 	"github.com/parley-forecast/parley/runner"
@@ -21,15 +20,6 @@ import (
 	"github.com/parley-forecast/parley/sqlite"
 	"github.com/parley-forecast/parley/store"
 )
-
-// parse is the server's parser, as parley serve wires it.
-func parse(name string, data []byte) (*parley.Scenario, parley.Diagnostics) {
-	f, ds := scenario.Parse(name, data)
-	if f == nil {
-		return nil, ds
-	}
-	return f.Scenario, ds
-}
 
 // env is a server on a fresh SQLite database with a token for alice.
 type env struct {
@@ -75,7 +65,7 @@ func newEnv(t *testing.T, o envOpts) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := httpapi.New(httpapi.Config{Store: db, Parse: parse, PublicRead: o.publicRead})
+	api := httpapi.New(httpapi.Config{Store: db, Parse: scenario.ParseScenario, PublicRead: o.publicRead})
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(func() {
 		srv.Close()

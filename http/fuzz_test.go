@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	httpapi "github.com/parley-forecast/parley/http"
+	"github.com/parley-forecast/parley/scenario"
 	"github.com/parley-forecast/parley/sqlite"
 )
 
@@ -28,7 +29,7 @@ func fuzzServer(f *testing.F) (http.Handler, string, string) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	h := httpapi.New(httpapi.Config{Store: db, Parse: parse}).Handler()
+	h := httpapi.New(httpapi.Config{Store: db, Parse: scenario.ParseScenario}).Handler()
 	// One saved scenario for the run requests to name.
 	small, err := os.ReadFile(filepath.Join("testdata", "small.yaml"))
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	httpapi "github.com/parley-forecast/parley/http"
+	"github.com/parley-forecast/parley/scenario"
 )
 
 type endpoint struct {
@@ -167,7 +168,7 @@ func TestTimeouts(t *testing.T) {
 		t.Fatalf("timeouts not set: %+v", hs)
 	}
 
-	api := httpapi.New(httpapi.Config{Store: e.store, Parse: parse, ReadHeaderTimeout: 200 * time.Millisecond})
+	api := httpapi.New(httpapi.Config{Store: e.store, Parse: scenario.ParseScenario, ReadHeaderTimeout: 200 * time.Millisecond})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

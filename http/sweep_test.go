@@ -10,6 +10,7 @@ import (
 	httpapi "github.com/parley-forecast/parley/http"
 	"github.com/parley-forecast/parley/internal/pgtest"
 	"github.com/parley-forecast/parley/models"
+	"github.com/parley-forecast/parley/scenario"
 	"github.com/parley-forecast/parley/store"
 	"github.com/parley-forecast/parley/sweep"
 )
@@ -140,7 +141,7 @@ func sweepLocally(t *testing.T, e *env, id string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, ds := parse(m.Scenario.Name, m.Scenario.Content)
+	s, ds := scenario.ParseScenario(m.Scenario.Name, m.Scenario.Content)
 	if err := ds.Err(); err != nil || s == nil {
 		t.Fatalf("the manifest's scenario: %v", err)
 	}

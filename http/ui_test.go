@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 
 	httpapi "github.com/parley-forecast/parley/http"
+	"github.com/parley-forecast/parley/scenario"
 )
 
 func get(t *testing.T, srv *httptest.Server, path string) (int, http.Header, string) {
@@ -30,7 +31,7 @@ func TestUIServesBundleWithSPAFallback(t *testing.T) {
 		"index.html":         {Data: []byte("<!doctype html><title>Parley workbench</title>")},
 		"assets/app-1234.js": {Data: []byte("console.log(1)")},
 	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{UI: ui, Parse: parse}).Handler())
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{UI: ui, Parse: scenario.ParseScenario}).Handler())
 	defer srv.Close()
 	tests := []struct {
 		path, want, ctype string
@@ -52,7 +53,7 @@ func TestUIServesBundleWithSPAFallback(t *testing.T) {
 }
 
 func TestUINotBuilt(t *testing.T) {
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{UI: fstest.MapFS{".gitkeep": {}}, Parse: parse}).Handler())
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{UI: fstest.MapFS{".gitkeep": {}}, Parse: scenario.ParseScenario}).Handler())
 	defer srv.Close()
 	for _, p := range []string{"/", "/scenarios/x"} {
 		status, _, body := get(t, srv, p)
@@ -63,7 +64,7 @@ func TestUINotBuilt(t *testing.T) {
 }
 
 func TestNoUIWithoutBundle(t *testing.T) {
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{Parse: parse}).Handler())
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{Parse: scenario.ParseScenario}).Handler())
 	defer srv.Close()
 	if status, _, _ := get(t, srv, "/"); status != http.StatusNotFound {
 		t.Errorf("GET / without Config.UI: %d, want 404", status)

@@ -28,6 +28,16 @@ type File struct {
 	t *tree
 }
 
+// ParseScenario is Parse for callers that need only the scenario (the
+// server's Config.Parse): nil when Parse's File is nil.
+func ParseScenario(name string, data []byte) (*parley.Scenario, parley.Diagnostics) {
+	f, ds := Parse(name, data)
+	if f == nil {
+		return nil, ds
+	}
+	return f.Scenario, ds
+}
+
 // Parse reads a scenario from YAML or JSON (JSON is read as YAML; there is
 // one path for both) and checks it: first its structure against the
 // scenario schema (see Schema), then its meaning with

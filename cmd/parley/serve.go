@@ -21,16 +21,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// parseScenario reads scenario documents sent to the server, with
-// package scenario's parser (the one parley validate uses).
-func parseScenario(name string, data []byte) (*parley.Scenario, parley.Diagnostics) {
-	f, ds := scenario.Parse(name, data)
-	if f == nil {
-		return nil, ds
-	}
-	return f.Scenario, ds
-}
-
 type serveFlags struct {
 	dsn, addr, logFormat, logLevel string
 	publicRead                     bool
@@ -164,7 +154,7 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
-	srv := httpapi.New(httpapi.Config{Store: db, Parse: parseScenario, PublicRead: f.publicRead, Logger: log,
+	srv := httpapi.New(httpapi.Config{Store: db, Parse: scenario.ParseScenario, PublicRead: f.publicRead, Logger: log,
 		UI: web.Dist()})
 	// Scripts and tests read the address from this line.
 	fmt.Fprintf(cmd.ErrOrStderr(), "parley: serving http://%s%s/ (%s, %s)\n",

@@ -28,7 +28,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-	"github.com/parley-forecast/parley"
 	httpapi "github.com/parley-forecast/parley/http"
 	"github.com/parley-forecast/parley/runner"
 	"github.com/parley-forecast/parley/scenario"
@@ -36,14 +35,6 @@ import (
 	"github.com/parley-forecast/parley/store"
 	"github.com/parley-forecast/parley/web"
 )
-
-func parse(name string, data []byte) (*parley.Scenario, parley.Diagnostics) {
-	f, ds := scenario.Parse(name, data)
-	if f == nil {
-		return nil, ds
-	}
-	return f.Scenario, ds
-}
 
 func skip(t *testing.T, format string, args ...any) {
 	t.Helper()
@@ -87,7 +78,7 @@ func server(t *testing.T) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{Store: db, Parse: parse, UI: web.Dist()}).Handler())
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{Store: db, Parse: scenario.ParseScenario, UI: web.Dist()}).Handler())
 	t.Cleanup(func() {
 		srv.Close()
 		db.Close(context.Background())
