@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parley-forecast/parley/internal/pgtest"
 	"github.com/parley-forecast/parley/postgres"
 	"github.com/parley-forecast/parley/sqlite"
 )
@@ -27,13 +26,7 @@ func TestServeSweepResumesAfterSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the server")
 	}
-	bin := parleyBin(t)
-	t.Run("sqlite", func(t *testing.T) {
-		testSweepResume(t, bin, filepath.Join(t.TempDir(), "parley.db"))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		testSweepResume(t, bin, pgtest.Fresh(t))
-	})
+	onBothStores(t, testSweepResume)
 }
 
 type sweepRunDoc struct {

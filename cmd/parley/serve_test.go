@@ -191,12 +191,18 @@ func TestServeResumesAfterSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the server")
 	}
+	onBothStores(t, testResume)
+}
+
+// onBothStores runs test with the built parley binary on a fresh SQLite
+// database and on a fresh PostgreSQL one (skipped without TEST_PG_DSN).
+func onBothStores(t *testing.T, test func(t *testing.T, bin, db string)) {
 	bin := parleyBin(t)
 	t.Run("sqlite", func(t *testing.T) {
-		testResume(t, bin, filepath.Join(t.TempDir(), "parley.db"))
+		test(t, bin, filepath.Join(t.TempDir(), "parley.db"))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		testResume(t, bin, pgtest.Fresh(t))
+		test(t, bin, pgtest.Fresh(t))
 	})
 }
 
