@@ -589,6 +589,7 @@ func (w *workspace) step() {
 			bq[p] = b
 			anyPos = anyPos || b > 0
 		}
+		// No offer until one is accepted below.
 		w.next[i] = xi
 		w.choice[i] = offer{}
 		if !anyPos && w.snap == nil {
@@ -630,8 +631,7 @@ func (w *workspace) step() {
 				best = c
 			}
 		}
-		w.choice[i] = best
-		w.next[i] = xi
+		w.choice[i] = best // w.next[i] is xi, set above
 		if best.kind != noOffer {
 			w.next[i] = best.to
 		}
