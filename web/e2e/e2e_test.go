@@ -229,6 +229,18 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 
 // choose sets a select's value as a person would, change event included,
 // so that the form shows the analysis's option fields.
+// flagshipSession starts a server, uploads the flagship and opens a
+// 1280×800 browser signed in with the token: the setup of the tests that
+// run analyses.
+func flagshipSession(t *testing.T) (url, token, id string, ctx context.Context) {
+	t.Helper()
+	url, token = server(t)
+	id = upload(t, url, token)
+	ctx = browser(t, 1280, 800)
+	do(t, ctx, "open with the token", withToken(url, token)...)
+	return url, token, id, ctx
+}
+
 // freshRunPage opens scenario id's run page anew: it leaves for the
 // home page first, so that nothing of an earlier run is left on it.
 func freshRunPage(url, id string) []chromedp.Action[chromedp.Void] {
@@ -411,10 +423,7 @@ func TestWorkbench(t *testing.T) {
 // TestAnalyses runs simulate, compare and leverage from the run page and
 // opens the network: each chart must be drawn.
 func TestAnalyses(t *testing.T) {
-	url, token := server(t)
-	id := upload(t, url, token)
-	ctx := browser(t, 1280, 800)
-	do(t, ctx, "open with the token", withToken(url, token)...)
+	url, _, id, ctx := flagshipSession(t)
 	for _, tt := range []struct{ analysis, chart string }{
 		{"simulate", `.chart[data-kind="distribution"][data-issue="nuclear"] canvas`},
 		{"simulate", `.chart[data-kind="questions"] canvas`},
@@ -451,10 +460,7 @@ func TestAnalyses(t *testing.T) {
 // agreement) on the flagship from the run page, through their option
 // fields, and checks that their result tables are filled.
 func TestSensitivityStrategy(t *testing.T) {
-	url, token := server(t)
-	id := upload(t, url, token)
-	ctx := browser(t, 1280, 800)
-	do(t, ctx, "open with the token", withToken(url, token)...)
+	url, _, id, ctx := flagshipSession(t)
 	rows := func(sel string) int {
 		t.Helper()
 		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
@@ -546,10 +552,7 @@ func TestSensitivityStrategy(t *testing.T) {
 // are byte-identical; this checks the workbench draws a sweep's with the
 // code that draws the analysis's.)
 func TestSweep(t *testing.T) {
-	url, token := server(t)
-	id := upload(t, url, token)
-	ctx := browser(t, 1280, 800)
-	do(t, ctx, "open with the token", withToken(url, token)...)
+	url, _, id, ctx := flagshipSession(t)
 	open := func(what string) {
 		do(t, ctx, "open the run page for "+what, freshRunPage(url, id)...)
 	}
@@ -783,10 +786,7 @@ func latestRun(t *testing.T, url, token string) storedRun {
 // and method that take it, filled with the API's default; and that a value
 // the API refuses (422) is reported beside its field, with no run queued.
 func TestSweepOptions(t *testing.T) {
-	url, token := server(t)
-	id := upload(t, url, token)
-	ctx := browser(t, 1280, 800)
-	do(t, ctx, "open with the token", withToken(url, token)...)
+	url, token, id, ctx := flagshipSession(t)
 	const submit = `form.controls button[type="submit"]`
 	// sweep opens the run page and chooses a sweep of inner (simulate or
 	// sensitivity, with method) in 2 shards.
